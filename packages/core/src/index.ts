@@ -1,0 +1,4 @@
+export * from './authress.js';
+export * from './schema.js';
+export * from './tiledb.js';
+export * from './uri.js';
