@@ -21,7 +21,12 @@ describe('core schemas conform to shared/specs', () => {
   it.each(allRows.map((row) => [`${row.spec} ${row.model} (${row.direction})`, row] as const))(
     '%s',
     (_label, row) => {
-      const problems = compareModel(specModel(row.spec, row.model), row.schema, row.direction, row.model);
+      const problems = compareModel(
+        specModel(row.spec, row.model),
+        row.schema,
+        row.direction,
+        row.model,
+      );
       expect(problems).toEqual([]);
     },
   );
@@ -55,9 +60,9 @@ describe('the comparison itself catches drift', () => {
       'P.per_page: spec type integer, schema type string',
     ]);
     const provider = specModel('tiledb-v4-credentials.yaml', 'CloudProvider');
-    expect(compareModel(provider, v.picklist(['AWS', 'AZURE']), 'response', 'CloudProvider')).toEqual([
-      'CloudProvider: spec enum [AWS,AZURE,GCP], schema enum [AWS,AZURE]',
-    ]);
+    expect(
+      compareModel(provider, v.picklist(['AWS', 'AZURE']), 'response', 'CloudProvider'),
+    ).toEqual(['CloudProvider: spec enum [AWS,AZURE,GCP], schema enum [AWS,AZURE]']);
   });
 
   it('reads every model of every spec file without error', () => {

@@ -1,5 +1,3 @@
-import * as v from 'valibot';
-import { describe, expect, it } from 'vitest';
 import {
   isReadOnlySchema,
   isSecretSchema,
@@ -10,6 +8,8 @@ import {
   secret,
   TileDBErrorSchema,
 } from '@iamkit/core';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
 
 describe('schema building blocks', () => {
   it('open enums accept unknown values but keep the known ones', () => {

@@ -1,9 +1,17 @@
+import {
+  formatTileDBUri,
+  InvalidTileDBUriError,
+  isTileDBUri,
+  parseTileDBUri,
+} from '@iamkit/core/uri';
 import { describe, expect, it } from 'vitest';
-import { formatTileDBUri, InvalidTileDBUriError, isTileDBUri, parseTileDBUri } from '@iamkit/core/uri';
 
 describe('tiledb:// URIs', () => {
   it('splits on the first slash after the scheme', () => {
-    expect(parseTileDBUri('tiledb://alice/my-group')).toEqual({ namespace: 'alice', name: 'my-group' });
+    expect(parseTileDBUri('tiledb://alice/my-group')).toEqual({
+      namespace: 'alice',
+      name: 'my-group',
+    });
     expect(parseTileDBUri('tiledb://alice/s3://bucket/path')).toEqual({
       namespace: 'alice',
       name: 's3://bucket/path',

@@ -58,15 +58,22 @@ function compareShape(spec: Shape, mine: Shape, direction: Direction, path: stri
       if (direction === 'response' && (field.readOnly || field.writeOnly)) mustRequire = false;
       const isRequired = !own.optional;
       if (direction === 'response' && (field.readOnly || field.writeOnly)) {
-        if (isRequired) problems.push(`${path}.${name}: read-only/write-only, must be optional in a response`);
+        if (isRequired)
+          problems.push(`${path}.${name}: read-only/write-only, must be optional in a response`);
       } else if (mustRequire !== isRequired) {
-        problems.push(`${path}.${name}: spec ${specRequired ? 'requires' : 'does not require'} it, schema ${isRequired ? 'requires' : 'does not'}`);
+        problems.push(
+          `${path}.${name}: spec ${specRequired ? 'requires' : 'does not require'} it, schema ${isRequired ? 'requires' : 'does not'}`,
+        );
       }
       if (field.nullable !== own.nullable) {
-        problems.push(`${path}.${name}: spec nullable=${field.nullable}, schema nullable=${own.nullable}`);
+        problems.push(
+          `${path}.${name}: spec nullable=${field.nullable}, schema nullable=${own.nullable}`,
+        );
       }
       if (field.writeOnly && !own.writeOnly) {
-        problems.push(`${path}.${name}: write-only secret in the spec, not marked secret() in the schema`);
+        problems.push(
+          `${path}.${name}: write-only secret in the spec, not marked secret() in the schema`,
+        );
       }
       problems.push(...compareShape(field.shape, own.shape, direction, `${path}.${name}`));
     }

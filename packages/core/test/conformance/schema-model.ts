@@ -74,7 +74,9 @@ function schemaShape(node: Node): Shape {
       return values ? { kind: 'string', enum: [...values] } : { kind: 'unknown' };
     }
     case 'number':
-      return node.pipe?.some((a) => a.type === 'integer') ? { kind: 'integer' } : { kind: 'number' };
+      return node.pipe?.some((a) => a.type === 'integer')
+        ? { kind: 'integer' }
+        : { kind: 'number' };
     case 'boolean':
       return { kind: 'boolean' };
     default:

@@ -70,7 +70,8 @@ function toField(doc: Json, raw: Json): Field {
   if (oneOf) {
     const nonNull = oneOf.filter((alt) => alt['type'] !== 'null');
     nullable ||= nonNull.length < oneOf.length;
-    if (nonNull.length !== 1) throw new Error('oneOf with several non-null branches is not modelled');
+    if (nonNull.length !== 1)
+      throw new Error('oneOf with several non-null branches is not modelled');
     node = { ...deref(doc, nonNull[0]!), readOnly: node['readOnly'], writeOnly: node['writeOnly'] };
   }
   let type = node['type'];
