@@ -1,4 +1,5 @@
 export * from './authress.js';
+export * from './authress-groups.js';
 export * from './schema.js';
 export * from './tiledb.js';
 export * from './uri.js';

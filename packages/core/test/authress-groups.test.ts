@@ -1,0 +1,145 @@
+import {
+  formatIfUnmodifiedSince,
+  GetGroupsQuerySchema,
+  GROUP_MAX_SERIALIZED_BYTES,
+  GroupCollectionSchema,
+  GroupIdParamSchema,
+  GroupRequestSchema,
+  GroupSchema,
+  groupSerializedSize,
+  IfUnmodifiedSinceSchema,
+  isGroupId,
+  toGroupRequestBody,
+} from '@iamkit/core';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+
+const users = (n: number, prefix = 'user') =>
+  Array.from({ length: n }, (_, i) => ({ userId: `${prefix}|${i}` }));
+
+function firstIssue(schema: v.GenericSchema, value: unknown) {
+  const result = v.safeParse(schema, value);
+  if (result.success) return undefined;
+  const issue = result.issues[0];
+  return { path: v.getDotPath(issue) ?? '', message: issue.message };
+}
+
+describe('GroupRequestSchema', () => {
+  it('accepts a minimal group and one read back from the server', () => {
+    expect(v.is(GroupRequestSchema, { name: 'Editors', users: [], admins: [] })).toBe(true);
+    const fromServer = {
+      groupId: 'grp_abc-1_2',
+      name: 'Editors',
+      users: [{ userId: 'oauth2|me@example.com' }, { userId: 'Jane Doe+1' }],
+      admins: [],
+      tags: { team: 'blue' },
+      lastUpdated: '2026-01-01T00:00:00.000Z',
+      links: { self: { href: 'https://x.api.authress.io/v1/groups/grp_abc-1_2' } },
+    };
+    expect(v.is(GroupRequestSchema, fromServer)).toBe(true);
+    expect(toGroupRequestBody(fromServer)).toEqual({
+      groupId: 'grp_abc-1_2',
+      name: 'Editors',
+      users: fromServer.users,
+      admins: [],
+      tags: { team: 'blue' },
+    });
+  });
+
+  it('names the field and the rule that failed', () => {
+    expect(
+      firstIssue(GroupRequestSchema, { groupId: 'abc', name: 'x', users: [], admins: [] }),
+    ).toEqual({
+      path: 'groupId',
+      message: 'groupId must start with "grp_" and contain only letters, digits, "-" and "_"',
+    });
+    expect(
+      firstIssue(GroupRequestSchema, { groupId: 'grp_', name: 'x', users: [], admins: [] })?.path,
+    ).toBe('groupId');
+    expect(firstIssue(GroupRequestSchema, { name: '', users: [], admins: [] })).toEqual({
+      path: 'name',
+      message: 'name must not be empty',
+    });
+    expect(
+      firstIssue(GroupRequestSchema, { name: 'n'.repeat(129), users: [], admins: [] })?.message,
+    ).toBe('name must be at most 128 characters');
+    expect(firstIssue(GroupRequestSchema, { name: 'x', users: users(101), admins: [] })).toEqual({
+      path: 'users',
+      message: 'users has 101 entries; at most 100 are allowed',
+    });
+    expect(firstIssue(GroupRequestSchema, { name: 'x', users: [], admins: users(101) })?.path).toBe(
+      'admins',
+    );
+    expect(
+      firstIssue(GroupRequestSchema, {
+        name: 'x',
+        users: [{ userId: 'a' }, { userId: 'bad!' }],
+        admins: [],
+      })?.path,
+    ).toBe('users.1.userId');
+    expect(
+      firstIssue(GroupRequestSchema, { name: 'x', users: [], admins: [], extra: 1 })?.path,
+    ).toBe('extra');
+    expect(firstIssue(GroupRequestSchema, { name: 'x', admins: [] })?.path).toBe('users');
+  });
+
+  it('allows exactly 100 users and 100 admins', () => {
+    expect(
+      v.is(GroupRequestSchema, { name: 'x', users: users(100), admins: users(100, 'admin') }),
+    ).toBe(true);
+  });
+
+  it('refuses a group over ~100 KB, counting UTF-8 bytes', () => {
+    const big = { name: 'x', users: [], admins: [], tags: {} as Record<string, string> };
+    let i = 0;
+    while (groupSerializedSize(big) <= GROUP_MAX_SERIALIZED_BYTES)
+      big.tags[`k${i++}`] = 'é'.repeat(120);
+    const issue = firstIssue(GroupRequestSchema, big);
+    expect(issue?.message).toMatch(/^group is \d+ bytes as JSON; the limit is 102400 bytes/);
+    delete big.tags[`k${i - 1}`];
+    expect(v.is(GroupRequestSchema, big)).toBe(true);
+  });
+});
+
+describe('response models are lenient', () => {
+  it('keeps unknown fields and tolerates a missing optional field', () => {
+    const group = v.parse(GroupSchema, { name: 'n', users: [], admins: [], newField: 1 });
+    expect(group).toEqual({ name: 'n', users: [], admins: [], newField: 1 });
+    const page = v.parse(GroupCollectionSchema, {
+      groups: [group],
+      links: { self: null, next: null },
+      pagination: { next: null },
+    });
+    expect(page.groups).toHaveLength(1);
+  });
+});
+
+describe('parameters and helpers', () => {
+  it('validates getGroups query parameters', () => {
+    expect(v.is(GetGroupsQuerySchema, { limit: 20, cursor: 'c', filter: 'f' })).toBe(true);
+    expect(firstIssue(GetGroupsQuerySchema, { limit: 21 })?.message).toBe(
+      'limit must be at most 20',
+    );
+    expect(firstIssue(GetGroupsQuerySchema, { limit: 0 })?.message).toBe(
+      'limit must be at least 1',
+    );
+    expect(firstIssue(GetGroupsQuerySchema, { filter: 'f'.repeat(65) })?.path).toBe('filter');
+  });
+
+  it('path ids need only a length, body ids need the grp_ prefix', () => {
+    expect(v.is(GroupIdParamSchema, 'legacy-id')).toBe(true);
+    expect(v.is(GroupIdParamSchema, '')).toBe(false);
+    expect(isGroupId('grp_1')).toBe(true);
+    expect(isGroupId('legacy-id')).toBe(false);
+    expect(isGroupId(`grp_${'a'.repeat(61)}`)).toBe(false);
+  });
+
+  it('formats If-Unmodified-Since as ISO 8601 and refuses nonsense', () => {
+    expect(formatIfUnmodifiedSince(new Date(Date.UTC(2023, 7, 23, 14, 1, 12)))).toBe(
+      '2023-08-23T14:01:12.000Z',
+    );
+    expect(v.is(IfUnmodifiedSinceSchema, '2023-08-23T14:01:12Z')).toBe(true);
+    expect(v.is(IfUnmodifiedSinceSchema, formatIfUnmodifiedSince(new Date('nope')))).toBe(false);
+    expect(v.is(IfUnmodifiedSinceSchema, 'yesterday')).toBe(false);
+  });
+});
