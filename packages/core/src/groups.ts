@@ -1,0 +1,548 @@
+/**
+ * TileDB Cloud groups (API v2) models, plus the pure helpers that belong to them: the
+ * path parameters' rules and the conversion between metadata as a plain object and the
+ * wire's `MetadataEntry` list.
+ *
+ * `GroupMember`, `GroupMemberType`, `Metadata`, `MetadataEntry` and `TileDBConfig` travel
+ * both ways. `XSchema` is the lenient response side; `XRequestSchema` is the strict
+ * request side that client and mock server both validate with.
+ */
+import * as v from 'valibot';
+import { openEnum } from './schema.js';
+
+/** Known `GroupMemberType` values. */
+export const GROUP_MEMBER_TYPES = ['GROUP', 'ARRAY'] as const;
+/** A group tag: lowercase letters and hyphens, as the contract states. */
+export const GROUP_TAG_PATTERN = /^[a-z-]+$/;
+/** `MetadataEntry.valueNum` is a uint32. */
+const UINT32_MAX = 0xffff_ffff;
+
+function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
+}
+
+// ---------------------------------------------------------------------------------------
+// Path parameters and small field rules
+// ---------------------------------------------------------------------------------------
+
+/** `{group_namespace}`: a user or organization name; one path segment. */
+export const GroupNamespaceSchema = v.pipe(
+  v.string('namespace must be a string'),
+  v.minLength(1, 'namespace must not be empty'),
+  v.check((value) => !value.includes('/'), 'namespace must not contain "/"'),
+);
+
+/** `{group_name}`: the group's name or its UUID; one path segment. */
+export const GroupNameSchema = v.pipe(
+  v.string('name must be a string'),
+  v.minLength(1, 'name must not be empty'),
+  v.check((value) => !value.includes('/'), 'name must not contain "/"'),
+);
+
+/** One tag of a group: `[a-z-]+`. */
+export const GroupTagSchema = v.pipe(
+  v.string('tag must be a string'),
+  v.regex(
+    GROUP_TAG_PATTERN,
+    (issue) => `tag ${quote(issue.input)} must contain only lowercase letters and "-" ([a-z-])`,
+  ),
+);
+
+const nonEmptyString = (field: string) =>
+  v.pipe(v.string(`${field} must be a string`), v.minLength(1, `${field} must not be empty`));
+
+const optionalString = (field: string) => v.optional(v.string(`${field} must be a string`));
+
+/**
+ * A strict request object whose issues read well: an unknown key is named as such (a
+ * misspelling, usually), a missing one as required, and a value that is not an object
+ * says what was expected. Key issues carry their path when the message is built.
+ */
+function strictObject<const TEntries extends v.ObjectEntries>(entries: TEntries, what: string) {
+  return v.strictObject(entries, (issue) => {
+    if (issue.expected === 'never') {
+      return `unknown field ${issue.received}; expected one of ${Object.keys(entries).join(', ')}`;
+    }
+    const key = issue.path?.at(-1)?.key;
+    if (key !== undefined) return `${String(key)} is required`;
+    return `${what} must be an object`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared models, both directions
+// ---------------------------------------------------------------------------------------
+
+/** `GroupMemberType` in a response: known values plus whatever a newer server adds. */
+export const GroupMemberTypeSchema = openEnum(GROUP_MEMBER_TYPES);
+export type GroupMemberType = v.InferOutput<typeof GroupMemberTypeSchema>;
+
+/** `GroupMemberType` in a request: exactly `GROUP` or `ARRAY`. */
+export const GroupMemberTypeRequestSchema = v.picklist(
+  GROUP_MEMBER_TYPES,
+  (issue) => `type must be "GROUP" or "ARRAY", got ${quote(issue.input)}`,
+);
+
+/** `GroupMember` as the server returns it. */
+export const GroupMemberSchema = v.looseObject({
+  name: v.optional(v.string()),
+  uri: v.optional(v.string()),
+  type: v.optional(GroupMemberTypeSchema),
+});
+export type GroupMember = v.InferOutput<typeof GroupMemberSchema>;
+
+/** `GroupMember` in a request. */
+export const GroupMemberRequestSchema = strictObject(
+  {
+    name: v.optional(nonEmptyString('name')),
+    uri: v.optional(nonEmptyString('uri')),
+    type: v.optional(GroupMemberTypeRequestSchema),
+  },
+  'a member',
+);
+export type GroupMemberRequest = v.InferInput<typeof GroupMemberRequestSchema>;
+
+/** `MetadataEntry` as the server returns it. `value` is raw JSON (bytes, usually). */
+export const MetadataEntrySchema = v.looseObject({
+  key: v.optional(v.string()),
+  type: v.optional(v.string()),
+  valueNum: v.optional(v.pipe(v.number(), v.integer())),
+  value: v.optional(v.unknown()),
+  del: v.optional(v.boolean()),
+});
+export type MetadataEntry = v.InferOutput<typeof MetadataEntrySchema>;
+
+/** `MetadataEntry` in a request: every entry names its key. */
+export const MetadataEntryRequestSchema = v.pipe(
+  strictObject(
+    {
+      key: v.optional(nonEmptyString('key')),
+      type: optionalString('type'),
+      valueNum: v.optional(
+        v.pipe(
+          v.number('valueNum must be a number'),
+          v.integer('valueNum must be a whole number'),
+          v.minValue(0, 'valueNum must not be negative'),
+          v.maxValue(UINT32_MAX, `valueNum must be at most ${UINT32_MAX}`),
+        ),
+      ),
+      value: v.optional(v.unknown()),
+      del: v.optional(v.boolean('del must be a boolean')),
+    },
+    'a metadata entry',
+  ),
+  v.forward(
+    v.partialCheck([['key']], (entry) => entry.key !== undefined, 'key is required'),
+    ['key'],
+  ),
+);
+export type MetadataEntryRequest = v.InferInput<typeof MetadataEntryRequestSchema>;
+
+/** `Metadata` as the server returns it. */
+export const MetadataSchema = v.looseObject({
+  entries: v.optional(v.array(MetadataEntrySchema)),
+});
+export type Metadata = v.InferOutput<typeof MetadataSchema>;
+
+/** `Metadata` in a request. */
+export const MetadataRequestSchema = strictObject(
+  { entries: v.optional(v.array(MetadataEntryRequestSchema, 'entries must be an array')) },
+  'metadata',
+);
+export type MetadataRequest = v.InferInput<typeof MetadataRequestSchema>;
+
+/**
+ * `TileDBConfig` in a request (the lenient response side is `TileDBConfigSchema` in
+ * `@iamkit/core/tiledb`).
+ */
+export const TileDBConfigRequestSchema = strictObject(
+  {
+    entries: v.optional(
+      v.array(
+        strictObject(
+          { key: v.optional(nonEmptyString('key')), value: optionalString('value') },
+          'a config entry',
+        ),
+        'entries must be an array of { key, value }',
+      ),
+    ),
+  },
+  'config',
+);
+export type TileDBConfigRequest = v.InferInput<typeof TileDBConfigRequestSchema>;
+
+// ---------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------
+
+const groupDetailsEntries = {
+  description: optionalString('description'),
+  name: v.optional(GroupNameSchema),
+  uri: v.optional(nonEmptyString('uri')),
+  logo: optionalString('logo'),
+  tags: v.optional(v.array(GroupTagSchema, 'tags must be an array of strings')),
+  license_id: optionalString('license_id'),
+  license_text: optionalString('license_text'),
+};
+
+/** `GroupCreationRequest`: `POST /v2/groups/{group_namespace}`. */
+export const GroupCreationRequestSchema = strictObject(
+  {
+    config: v.optional(TileDBConfigRequestSchema),
+    group_details: strictObject(groupDetailsEntries, 'group_details'),
+  },
+  'the request body',
+);
+export type GroupCreationRequest = v.InferInput<typeof GroupCreationRequestSchema>;
+export type GroupCreationDetails = GroupCreationRequest['group_details'];
+
+/** `GroupRegistrationRequest`: `PUT /v2/groups/{group_namespace}`. */
+export const GroupRegistrationRequestSchema = strictObject(
+  {
+    config: v.optional(TileDBConfigRequestSchema),
+    group_details: strictObject(
+      {
+        ...groupDetailsEntries,
+        parent: v.optional(nonEmptyString('parent')),
+        region: optionalString('region'),
+        access_credentials_name: v.optional(nonEmptyString('access_credentials_name')),
+      },
+      'group_details',
+    ),
+  },
+  'the request body',
+);
+export type GroupRegistrationRequest = v.InferInput<typeof GroupRegistrationRequestSchema>;
+export type GroupRegistrationDetails = GroupRegistrationRequest['group_details'];
+
+/** `GroupContentsRetrievalRequest`: `POST /v2/groups/{group_namespace}/{group_name}`. */
+export const GroupContentsRetrievalRequestSchema = strictObject(
+  { config: v.optional(TileDBConfigRequestSchema) },
+  'the request body',
+);
+export type GroupContentsRetrievalRequest = v.InferInput<
+  typeof GroupContentsRetrievalRequestSchema
+>;
+
+/** A member to add must say where it lives and what it is. */
+const GroupMemberToAddSchema = v.pipe(
+  GroupMemberRequestSchema,
+  v.forward(
+    v.partialCheck([['uri']], (member) => member.uri !== undefined, 'uri is required'),
+    ['uri'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['type']],
+      (member) => member.type !== undefined,
+      'type is required ("GROUP" or "ARRAY")',
+    ),
+    ['type'],
+  ),
+);
+
+/** `GroupContentsChangesRequest`: `PATCH /v2/groups/{group_namespace}/{group_name}`. */
+export const GroupContentsChangesRequestSchema = strictObject(
+  {
+    config: v.optional(TileDBConfigRequestSchema),
+    group_changes: v.optional(
+      strictObject(
+        {
+          members_to_remove: v.optional(
+            v.array(nonEmptyString('member'), 'members_to_remove must be an array of strings'),
+          ),
+          members_to_add: v.optional(
+            v.array(GroupMemberToAddSchema, 'members_to_add must be an array of members'),
+          ),
+        },
+        'group_changes',
+      ),
+    ),
+  },
+  'the request body',
+);
+export type GroupContentsChangesRequest = v.InferInput<typeof GroupContentsChangesRequestSchema>;
+
+/** `GroupMetadataRetrievalRequest`: `POST .../{group_name}/metadata`. */
+export const GroupMetadataRetrievalRequestSchema = strictObject(
+  { config: v.optional(TileDBConfigRequestSchema) },
+  'the request body',
+);
+export type GroupMetadataRetrievalRequest = v.InferInput<
+  typeof GroupMetadataRetrievalRequestSchema
+>;
+
+/** `GroupMetadataUpdateRequest`: `PUT .../{group_name}/metadata`. */
+export const GroupMetadataUpdateRequestSchema = strictObject(
+  { config: v.optional(TileDBConfigRequestSchema), metadata: MetadataRequestSchema },
+  'the request body',
+);
+export type GroupMetadataUpdateRequest = v.InferInput<typeof GroupMetadataUpdateRequestSchema>;
+
+// ---------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------
+
+/** `GroupCreationResponse`: the new group's UUID, name and `tiledb://` URI. */
+export const GroupCreationResponseSchema = v.looseObject({
+  id: v.optional(v.string()),
+  name: v.optional(v.string()),
+  tiledb_uri: v.optional(v.string()),
+});
+export type GroupCreationResponse = v.InferOutput<typeof GroupCreationResponseSchema>;
+
+/** `GroupContentsRetrievalResponse`: a group's members and metadata. */
+export const GroupContentsRetrievalResponseSchema = v.looseObject({
+  members: v.optional(v.array(GroupMemberSchema)),
+  metadata: v.optional(MetadataSchema),
+});
+export type GroupContentsRetrievalResponse = v.InferOutput<
+  typeof GroupContentsRetrievalResponseSchema
+>;
+
+// ---------------------------------------------------------------------------------------
+// Metadata as a plain object
+// ---------------------------------------------------------------------------------------
+
+/**
+ * One metadata value as a program sees it. Strings are `STRING_UTF8`, booleans `BOOL`,
+ * integers `INT64` (a `bigint` where a `number` would lose precision), other numbers
+ * `FLOAT64`, `Uint8Array` is `BLOB`; an array holds several values of one type.
+ */
+export type MetadataValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Uint8Array
+  | Array<number | bigint>
+  | boolean[];
+
+/** Metadata as a plain object, `{ key: value }`. */
+export type MetadataValues = Record<string, MetadataValue>;
+
+/**
+ * A metadata update as a plain object: a value sets the key, `null` deletes it (the
+ * wire's `del`), `undefined` leaves it alone.
+ */
+export type MetadataChanges = Record<string, MetadataValue | null | undefined>;
+
+const isUint8Array = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
+
+function isNumericArray(value: unknown[]): value is Array<number | bigint> {
+  return value.every((item) => typeof item === 'number' || typeof item === 'bigint');
+}
+
+/** Checks a {@link MetadataChanges} object; every problem names its key. */
+export const MetadataChangesSchema = v.pipe(
+  v.record(
+    v.pipe(v.string(), v.minLength(1, 'metadata keys must not be empty')),
+    v.custom<MetadataValue | null | undefined>(
+      (value) =>
+        value === null ||
+        value === undefined ||
+        typeof value === 'string' ||
+        typeof value === 'number' ||
+        typeof value === 'boolean' ||
+        typeof value === 'bigint' ||
+        isUint8Array(value) ||
+        (Array.isArray(value) &&
+          (isNumericArray(value) || value.every((item) => typeof item === 'boolean'))),
+      (issue) =>
+        `a metadata value must be a string, number, bigint, boolean, Uint8Array, an array of numbers or of booleans, or null to delete; got ${describeValue(issue.input)}`,
+    ),
+    'metadata must be an object of { key: value }',
+  ),
+);
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'an array of mixed or unsupported values';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const utf8Encoder = /* @__PURE__ */ new TextEncoder();
+const utf8Decoder = /* @__PURE__ */ new TextDecoder();
+
+/** Little-endian byte width of each fixed-size TileDB datatype we decode. */
+const FIXED_WIDTH: Record<string, number> = {
+  INT8: 1,
+  UINT8: 1,
+  BOOL: 1,
+  INT16: 2,
+  UINT16: 2,
+  INT32: 4,
+  UINT32: 4,
+  FLOAT32: 4,
+  INT64: 8,
+  UINT64: 8,
+  FLOAT64: 8,
+};
+const STRING_TYPES = new Set(['STRING_UTF8', 'STRING_ASCII', 'CHAR', 'GEOM_WKT']);
+
+function encodeNumbers(type: 'INT64' | 'FLOAT64' | 'UINT64', values: Array<number | bigint>) {
+  const view = new DataView(new ArrayBuffer(values.length * 8));
+  values.forEach((value, index) => {
+    if (type === 'FLOAT64') view.setFloat64(index * 8, Number(value), true);
+    else if (type === 'UINT64') view.setBigUint64(index * 8, BigInt(value), true);
+    else view.setBigInt64(index * 8, BigInt(value), true);
+  });
+  return [...new Uint8Array(view.buffer)];
+}
+
+function numericType(key: string, values: Array<number | bigint>): 'INT64' | 'UINT64' | 'FLOAT64' {
+  if (values.every((item) => typeof item === 'number')) {
+    return values.every((item) => Number.isSafeInteger(item)) ? 'INT64' : 'FLOAT64';
+  }
+  if (values.some((item) => typeof item === 'number' && !Number.isSafeInteger(item))) {
+    throw new TypeError(`metadata.${key}: cannot mix bigint and fractional numbers in one value`);
+  }
+  const big = values.map((item) => BigInt(item));
+  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return 'INT64';
+  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return 'UINT64';
+  throw new TypeError(`metadata.${key}: integer out of the 64-bit range`);
+}
+
+function encodeValue(key: string, value: MetadataValue): MetadataEntryRequest {
+  if (typeof value === 'string') {
+    const bytes = utf8Encoder.encode(value);
+    return { key, type: 'STRING_UTF8', valueNum: bytes.length, value: [...bytes] };
+  }
+  if (typeof value === 'boolean') return { key, type: 'BOOL', valueNum: 1, value: [value ? 1 : 0] };
+  if (isUint8Array(value)) return { key, type: 'BLOB', valueNum: value.length, value: [...value] };
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const type = numericType(key, [value]);
+    return { key, type, valueNum: 1, value: encodeNumbers(type, [value]) };
+  }
+  if (Array.isArray(value)) {
+    if (value.every((item) => typeof item === 'boolean')) {
+      return {
+        key,
+        type: 'BOOL',
+        valueNum: value.length,
+        value: value.map((item) => (item ? 1 : 0)),
+      };
+    }
+    if (isNumericArray(value)) {
+      const type = numericType(key, value);
+      return { key, type, valueNum: value.length, value: encodeNumbers(type, value) };
+    }
+  }
+  throw new TypeError(`metadata.${key}: ${describeValue(value)} cannot be stored as metadata`);
+}
+
+/**
+ * A plain object of metadata changes as the wire's entry list: each value becomes
+ * `{ key, type, valueNum, value }` (value as little-endian bytes, as TileDB stores it),
+ * each `null` becomes `{ key, del: true }`, each `undefined` is skipped.
+ */
+export function toMetadataEntries(changes: MetadataChanges): MetadataEntryRequest[] {
+  const entries: MetadataEntryRequest[] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    entries.push(value === null ? { key, del: true } : encodeValue(key, value));
+  }
+  return entries;
+}
+
+function bytesOf(value: unknown): Uint8Array | undefined {
+  if (!Array.isArray(value)) return undefined;
+  if (!value.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)) return undefined;
+  return Uint8Array.from(value as number[]);
+}
+
+function readNumber(view: DataView, type: string, offset: number): number | bigint {
+  switch (type) {
+    case 'INT8':
+      return view.getInt8(offset);
+    case 'UINT8':
+      return view.getUint8(offset);
+    case 'INT16':
+      return view.getInt16(offset, true);
+    case 'UINT16':
+      return view.getUint16(offset, true);
+    case 'INT32':
+      return view.getInt32(offset, true);
+    case 'UINT32':
+      return view.getUint32(offset, true);
+    case 'FLOAT32':
+      return view.getFloat32(offset, true);
+    case 'FLOAT64':
+      return view.getFloat64(offset, true);
+    default: {
+      // INT64, UINT64 and the 64-bit DATETIME_* / TIME_* types.
+      const big =
+        type === 'UINT64' ? view.getBigUint64(offset, true) : view.getBigInt64(offset, true);
+      const small = Number(big);
+      return Number.isSafeInteger(small) ? small : big;
+    }
+  }
+}
+
+function widthOf(type: string): number | undefined {
+  if (type.startsWith('DATETIME_') || type.startsWith('TIME_')) return 8;
+  return FIXED_WIDTH[type];
+}
+
+/** Decodes one wire entry's value; `undefined` when the entry carries no value. */
+export function decodeMetadataEntry(entry: MetadataEntry): MetadataValue | undefined {
+  const { type = '', value } = entry;
+  if (value === undefined || value === null) return undefined;
+  const bytes = bytesOf(value);
+  if (!bytes) {
+    // Not a byte list: a server that sends plain JSON values is taken at its word.
+    if (
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean' ||
+      (Array.isArray(value) && isNumericArray(value))
+    ) {
+      return value;
+    }
+    return undefined;
+  }
+  if (STRING_TYPES.has(type)) return utf8Decoder.decode(bytes);
+  const width = widthOf(type);
+  if (width === undefined || bytes.length % width !== 0) return bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = bytes.length / width;
+  if (type === 'BOOL') {
+    const flags = [...bytes].map((byte) => byte !== 0);
+    return count === 1 ? flags[0]! : flags;
+  }
+  const numbers: Array<number | bigint> = [];
+  for (let index = 0; index < count; index++) numbers.push(readNumber(view, type, index * width));
+  return count === 1 && entry.valueNum !== 0 ? numbers[0]! : numbers;
+}
+
+/**
+ * The wire's entry list as a plain object. Entries marked `del` and entries without a key
+ * are left out; a single value becomes a scalar, several become an array; bytes of an
+ * unknown type stay a `Uint8Array`.
+ */
+export function fromMetadataEntries(entries: readonly MetadataEntry[] | undefined): MetadataValues {
+  const values: MetadataValues = {};
+  for (const entry of entries ?? []) {
+    if (entry.key === undefined || entry.del === true) continue;
+    const value = decodeMetadataEntry(entry);
+    if (value !== undefined) values[entry.key] = value;
+  }
+  return values;
+}
+
+/** A plain `{ key: value }` config as the wire's `TileDBConfig`. */
+export function toTileDBConfig(
+  config: Record<string, string> | TileDBConfigRequest,
+): TileDBConfigRequest {
+  if (Array.isArray((config as TileDBConfigRequest).entries)) return config as TileDBConfigRequest;
+  return {
+    entries: Object.entries(config as Record<string, string>).map(([key, value]) => ({
+      key,
+      value,
+    })),
+  };
+}
