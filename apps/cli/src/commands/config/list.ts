@@ -1,0 +1,47 @@
+import { defineIamkitCommand } from '../../command.js';
+import { maskSecret } from '../../config/resolve.js';
+
+export default defineIamkitCommand({
+  name: 'list',
+  description: 'Show every setting, its value and where it came from (secrets masked)',
+  examples: ['iamkit config list', 'iamkit config list --profile work --json'],
+  aliases: ['ls'],
+  async run({ ctx }) {
+    const config = await ctx.config();
+    const rows = [
+      { key: 'profile', value: config.profile, source: config.profileSource },
+      { key: 'config_file', value: config.configPath, source: '' },
+      ...Object.values(config.settings).map((setting) => ({
+        key: setting.key,
+        value:
+          setting.value === undefined
+            ? undefined
+            : setting.secret
+              ? maskSecret(setting.value)
+              : setting.value,
+        source: setting.source ?? 'unset',
+      })),
+      {
+        key: 'tiledb.auth',
+        value: config.tiledbCredentials
+          ? config.tiledbCredentials.kind === 'api_key'
+            ? 'api key'
+            : 'username and password'
+          : undefined,
+        source: config.tiledbCredentials?.source ?? 'unset',
+      },
+    ];
+    if (!config.profileExists && config.profile !== 'default') {
+      ctx.out.warn(`profile "${config.profile}" does not exist in ${config.configPath}`);
+    }
+    ctx.out.table(
+      rows,
+      [
+        { header: 'KEY', value: (row) => row.key },
+        { header: 'VALUE', value: (row) => row.value ?? (ctx.out.mode === 'table' ? '-' : '') },
+        { header: 'SOURCE', value: (row) => row.source },
+      ],
+      { json: rows.map((row) => ({ ...row, value: row.value ?? null })) },
+    );
+  },
+});

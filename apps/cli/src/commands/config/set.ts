@@ -1,0 +1,51 @@
+import { readStdin } from '../../args.js';
+import { defineIamkitCommand } from '../../command.js';
+import { SECRET_SETTINGS, updateProfile } from '../../config/file.js';
+import { UsageError } from '../../errors.js';
+import { KEY_DESCRIPTION, settingKey } from './keys.js';
+
+export default defineIamkitCommand({
+  name: 'set',
+  description: 'Save a setting in the profile (use - as VALUE to read a secret from stdin)',
+  examples: [
+    'iamkit config set tiledb.host https://api.tiledb.com',
+    'iamkit config set authress.url https://acme.api.authress.io --profile work',
+    'iamkit config set authress.access_key - < access-key.txt',
+  ],
+  args: {
+    key: { type: 'positional', description: KEY_DESCRIPTION, required: true },
+    value: {
+      type: 'positional',
+      description: 'The value, or - to read it from stdin',
+      required: true,
+    },
+  },
+  async run({ args, ctx }) {
+    const key = settingKey(args.key);
+    let value = args.value;
+    if (value === '-') value = (await readStdin()).replace(/\r?\n$/, '');
+    if (value === '')
+      throw new UsageError(`the value for ${key} is empty; use \`iamkit config unset ${key}\``);
+    if (/[\r\n]/.test(value)) throw new UsageError(`the value for ${key} must be one line`);
+    if (key === 'tiledb.host') {
+      const { normalizeTileDBHost } = await import('@iamkit/transport');
+      value = normalizeTileDBHost(value);
+    } else if (key === 'authress.url') {
+      try {
+        const url = new URL(value);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+      } catch {
+        throw new UsageError(`authress.url must be an http(s) URL, got ${JSON.stringify(value)}`);
+      }
+      value = value.replace(/\/+$/, '');
+    } else if (key === 'authress.access_key') {
+      const { authressAccessKeyAuth } = await import('@iamkit/transport');
+      // Parses the key (throws InvalidAccessKeyError, which never quotes it).
+      authressAccessKeyAuth(value, { authressApiUrl: 'https://example.api.authress.io' });
+    }
+    const config = await ctx.config();
+    await updateProfile(ctx.configPath, config.profile, { [key]: value });
+    const shown = SECRET_SETTINGS.has(key) ? '(secret)' : value;
+    ctx.out.success(`Set ${key} to ${shown} in profile ${config.profile}`);
+  },
+});

@@ -1,0 +1,7 @@
+/**
+ * Domain command groups, loaded only when used: `iamkit <domain> ...`.
+ * A domain adds ONE line here (see COMMANDS.md); nothing else in the CLI changes.
+ */
+import type { IamkitCommandDef } from '../command.js';
+
+export const domainCommands: Record<string, () => Promise<IamkitCommandDef>> = {};

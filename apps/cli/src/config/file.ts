@@ -1,0 +1,132 @@
+/**
+ * The profiles file: `$XDG_CONFIG_HOME/iamkit/config.json` (default
+ * `~/.config/iamkit/config.json`), or the path in `IAMKIT_CONFIG`. Written atomically
+ * (temp file + rename in the same directory) with mode 0600 in a 0700 directory, so a
+ * crash never leaves half a file and other users never read a key.
+ */
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CommandError, ExitCode } from '../errors.js';
+
+/** Keys a profile can hold, as written by `iamkit config set KEY VALUE`. */
+export const SETTING_KEYS = [
+  'tiledb.host',
+  'tiledb.api_key',
+  'tiledb.username',
+  'tiledb.password',
+  'authress.url',
+  'authress.access_key',
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set([
+  'tiledb.api_key',
+  'tiledb.password',
+  'authress.access_key',
+]);
+
+export function isSettingKey(key: string): key is SettingKey {
+  return (SETTING_KEYS as readonly string[]).includes(key);
+}
+
+export type Profile = Partial<Record<SettingKey, string>>;
+
+export interface ConfigFile {
+  version: 1;
+  profiles: Record<string, Profile>;
+}
+
+export function configPath(env: Record<string, string | undefined>, homeDir: string): string {
+  if (env['IAMKIT_CONFIG']) return env['IAMKIT_CONFIG'];
+  const xdg = env['XDG_CONFIG_HOME'];
+  const base = xdg?.startsWith('/') ? xdg : join(homeDir, '.config');
+  return join(base, 'iamkit', 'config.json');
+}
+
+function invalid(path: string, why: string): CommandError {
+  return new CommandError(
+    `cannot read ${path}: ${why}`,
+    ExitCode.error,
+    'fix or delete the file; `iamkit config set` rewrites it',
+  );
+}
+
+/** Reads the file; a missing file is an empty config. Unknown keys are dropped with no error. */
+export async function readConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
+    throw invalid(path, (error as Error).message);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw invalid(path, 'it is not valid JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw invalid(path, 'expected a JSON object');
+  }
+  const profilesIn = (data as { profiles?: unknown }).profiles ?? {};
+  if (typeof profilesIn !== 'object' || profilesIn === null || Array.isArray(profilesIn)) {
+    throw invalid(path, '"profiles" must be an object');
+  }
+  const profiles: Record<string, Profile> = {};
+  for (const [name, raw] of Object.entries(profilesIn as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw invalid(path, `profile "${name}" must be an object`);
+    }
+    const profile: Profile = {};
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+      if (!isSettingKey(key)) continue;
+      if (typeof value !== 'string')
+        throw invalid(path, `profiles.${name}.${key} must be a string`);
+      profile[key] = value;
+    }
+    profiles[name] = profile;
+  }
+  return { version: 1, profiles };
+}
+
+/** Writes the whole file atomically, mode 0600. */
+export async function writeConfigFile(path: string, config: ConfigFile): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.config.json.${process.pid}.${Date.now()}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await chmod(temp, 0o600); // umask cannot widen it, but be explicit
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Reads, changes one profile, writes back. `undefined` values delete keys. */
+export async function updateProfile(
+  path: string,
+  profileName: string,
+  changes: Partial<Record<SettingKey, string | undefined>>,
+): Promise<Profile> {
+  const config = await readConfigFile(path);
+  const profile: Profile = { ...(config.profiles[profileName] ?? {}) };
+  for (const [key, value] of Object.entries(changes) as [SettingKey, string | undefined][]) {
+    if (value === undefined) delete profile[key];
+    else profile[key] = value;
+  }
+  config.profiles[profileName] = profile;
+  await writeConfigFile(path, config);
+  return profile;
+}

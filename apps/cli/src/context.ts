@@ -1,0 +1,138 @@
+/**
+ * What a command's `run` receives as `ctx`: global flags, output helpers, the resolved
+ * configuration with sources, and ready `ClientOptions` for TileDB and Authress.
+ * Everything that costs (reading files, loading the transport and ky) happens on first
+ * use, so `--help` and `--version` pay nothing.
+ */
+import { homedir } from 'node:os';
+import type { AuthStrategy, ClientOptions } from '@iamkit/transport';
+import { configPath } from './config/file.js';
+import { type ResolvedConfig, resolveConfig } from './config/resolve.js';
+import { NotLoggedInError } from './errors.js';
+import type { GlobalFlags } from './globals.js';
+import { Output } from './output.js';
+
+export interface Context {
+  readonly flags: GlobalFlags;
+  readonly env: Record<string, string | undefined>;
+  readonly homeDir: string;
+  readonly out: Output;
+  /** Aborted on Ctrl-C: pass it to client calls as `signal`. */
+  readonly signal: AbortSignal;
+  /** Path of the profiles file in use. */
+  readonly configPath: string;
+  /** Settings after precedence (flags > env > profile > cloud.json > defaults). Cached. */
+  config(): Promise<ResolvedConfig>;
+  /** `ClientOptions` for a TileDB client (groups, orgs, credentials). Throws when logged out. */
+  tiledb(): Promise<ClientOptions & { baseUrl: string }>;
+  /** `ClientOptions` for the Authress client. Throws when no URL or access key is set. */
+  authress(): Promise<ClientOptions & { baseUrl: string }>;
+  /** Like `tiledb()` but with explicit auth (login checks credentials before saving them). */
+  tiledbWith(host: string, auth: AuthStrategy): Promise<ClientOptions & { baseUrl: string }>;
+}
+
+export interface SessionInput {
+  flags: GlobalFlags;
+  env: Record<string, string | undefined>;
+  homeDir?: string;
+  version: string;
+  signal: AbortSignal;
+}
+
+let session: Context | undefined;
+
+/** Called once by main(); commands get the same instance through `currentContext()`. */
+export function startSession(input: SessionInput): Context {
+  session = createContext(input);
+  return session;
+}
+
+export function currentContext(): Context {
+  if (!session) throw new Error('iamkit: no session; commands run through main()');
+  return session;
+}
+
+export function createContext(input: SessionInput): Context {
+  const homeDir = input.env['HOME'] || input.homeDir || homedir();
+  const out = new Output({ json: input.flags.json, color: input.flags.color, env: input.env });
+  const path = configPath(input.env, homeDir);
+  let resolved: Promise<ResolvedConfig> | undefined;
+  const userAgent = `iamkit-cli/${input.version} node/${process.versions.node}`;
+
+  const config = () => {
+    resolved ??= resolveConfig({
+      flags: {
+        ...(input.flags.host !== undefined && { host: input.flags.host }),
+        ...(input.flags.authressUrl !== undefined && { authressUrl: input.flags.authressUrl }),
+        ...(input.flags.profile !== undefined && { profile: input.flags.profile }),
+      },
+      env: input.env,
+      homeDir,
+      configPath: path,
+    });
+    return resolved;
+  };
+
+  const common = async (): Promise<Omit<ClientOptions, 'baseUrl' | 'auth'>> => {
+    const options: Omit<ClientOptions, 'baseUrl' | 'auth'> = { userAgent };
+    if (input.flags.debug) {
+      const { debugHooks } = await import('./debug.js');
+      options.hooks = debugHooks(out);
+    }
+    return options;
+  };
+
+  const tiledbWith = async (host: string, auth: AuthStrategy) => {
+    const { normalizeTileDBHost } = await import('@iamkit/transport');
+    return { ...(await common()), baseUrl: normalizeTileDBHost(host), auth };
+  };
+
+  return {
+    flags: input.flags,
+    env: input.env,
+    homeDir,
+    out,
+    signal: input.signal,
+    configPath: path,
+    config,
+    tiledbWith,
+    async tiledb() {
+      const cfg = await config();
+      const creds = cfg.tiledbCredentials;
+      if (!creds) {
+        throw new NotLoggedInError(
+          `no TileDB credentials for profile "${cfg.profile}"`,
+          'run `iamkit login`, or set TILEDB_REST_TOKEN',
+        );
+      }
+      const { apiKeyAuth, basicAuth } = await import('@iamkit/transport');
+      const auth =
+        creds.kind === 'api_key'
+          ? apiKeyAuth(creds.apiKey)
+          : basicAuth({ username: creds.username, password: creds.password });
+      return tiledbWith(cfg.tiledbHost, auth);
+    },
+    async authress() {
+      const cfg = await config();
+      if (!cfg.authressUrl) {
+        throw new NotLoggedInError(
+          `no Authress URL for profile "${cfg.profile}"`,
+          'run `iamkit login --authress`, or set AUTHRESS_URL and AUTHRESS_ACCESS_KEY',
+        );
+      }
+      if (!cfg.authressAccessKey) {
+        throw new NotLoggedInError(
+          `no Authress access key for profile "${cfg.profile}"`,
+          'run `iamkit login --authress`, or set AUTHRESS_ACCESS_KEY',
+        );
+      }
+      const { authressAccessKeyAuth } = await import('@iamkit/transport');
+      const baseUrl = cfg.authressUrl.replace(/\/+$/, '');
+      return {
+        ...(await common()),
+        baseUrl,
+        auth: authressAccessKeyAuth(cfg.authressAccessKey, { authressApiUrl: baseUrl }),
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * `--debug`: one stderr line per HTTP request, response, retry and failure. The transport
+ * hands hooks redacted URLs and headers only, so no secret reaches the trace.
+ */
+import type { TransportHooks } from '@iamkit/transport';
+import type { Output } from './output.js';
+
+const headerText = (headers: Record<string, string>) =>
+  Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('; ');
+
+export function debugHooks(out: Output): TransportHooks {
+  const s = out.errStyle;
+  return {
+    beforeRequest(event) {
+      out.error(
+        s.dim(
+          `debug: → ${event.method} ${event.url} (attempt ${event.attempt}) ${headerText(event.headers)}`,
+        ),
+      );
+    },
+    afterResponse(event) {
+      const id = event.requestId ? ` request-id ${event.requestId}` : '';
+      out.error(
+        s.dim(
+          `debug: ← ${event.status} ${event.method} ${event.url} ${event.durationMs} ms${id} ${headerText(event.headers)}`,
+        ),
+      );
+    },
+    beforeRetry(event) {
+      out.error(
+        s.dim(
+          `debug: retrying ${event.method} ${event.url} in ${event.delayMs} ms after attempt ${event.attempt}: ${event.error.message}`,
+        ),
+      );
+    },
+    onError(event) {
+      out.error(
+        s.dim(
+          `debug: ${event.method} ${event.url} failed after ${event.attempts} attempt(s): ${event.error.name}`,
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Errors the CLI raises itself, and the one mapping from any error to an exit code,
+ * a one-line message, a request id and a hint. Matching is by `name`/`code`/`status`
+ * rather than `instanceof`, so this module never has to load the transport (and ky)
+ * just to report an error, and it works across duplicated package copies.
+ */
+
+/** Exit codes, documented in README.md. */
+export const ExitCode = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  notFound: 3,
+  auth: 4,
+  server: 5,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Bad arguments or flags: exit 2, and the help hint for the command. */
+export class UsageError extends Error {
+  readonly code = 'usage_error';
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** No credentials for the API a command needs: exit 4 with a login hint. */
+export class NotLoggedInError extends Error {
+  readonly code = 'not_logged_in';
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'NotLoggedInError';
+  }
+}
+
+/** A failure the command already explained (message + exit code), e.g. "group not found". */
+export class CommandError extends Error {
+  readonly code = 'command_error';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.error,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface ErrorReport {
+  exitCode: ExitCode;
+  message: string;
+  requestId?: string;
+  hint?: string;
+}
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  status?: unknown;
+  message?: unknown;
+  requestId?: unknown;
+  hint?: unknown;
+  exitCode?: unknown;
+  path?: unknown;
+  method?: unknown;
+  tiledb?: { message?: unknown; request_id?: unknown };
+  authress?: { title?: unknown; errorCode?: unknown; errorId?: unknown };
+}
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+function apiDetail(err: ErrorLike): string | undefined {
+  return str(err.tiledb?.message) ?? str(err.authress?.title) ?? undefined;
+}
+
+function statusExitCode(status: number): ExitCode {
+  if (status === 401 || status === 403) return ExitCode.auth;
+  if (status === 404) return ExitCode.notFound;
+  if (status === 429 || status >= 500) return ExitCode.server;
+  return ExitCode.error;
+}
+
+function statusHint(status: number, name: string | undefined): string | undefined {
+  if (status === 401)
+    return 'check your credentials: run `iamkit login`, or see `iamkit config list`';
+  if (status === 403)
+    return 'you are signed in but not allowed to do this; `iamkit whoami` shows who you are';
+  if (status === 429 || name === 'RateLimitError')
+    return 'the server is rate limiting; try again later';
+  if (status >= 500) return 'the server failed; try again, and run with --debug to see the request';
+  return undefined;
+}
+
+/** Maps any thrown value to what the user sees and the process exit code. */
+export function reportError(error: unknown): ErrorReport {
+  if (!(error instanceof Error)) {
+    return { exitCode: ExitCode.error, message: String(error) };
+  }
+  const err = error as ErrorLike & Error;
+  const name = str(err.name);
+  const requestId = str(err.requestId) ?? str(err.tiledb?.request_id) ?? str(err.authress?.errorId);
+  const withId = (report: ErrorReport): ErrorReport =>
+    requestId ? { ...report, requestId } : report;
+  const hint = str(err.hint);
+  const base = (exitCode: ExitCode, message = err.message, h = hint): ErrorReport =>
+    withId(h ? { exitCode, message, hint: h } : { exitCode, message });
+
+  switch (name) {
+    case 'UsageError':
+      return base(ExitCode.usage);
+    case 'CLIError': // citty: missing positional, unknown command, ...
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips citty's ANSI colours
+      return base(ExitCode.usage, err.message.replace(/\u001b\[[0-9;]*m/g, ''));
+    case 'NotLoggedInError':
+      return base(ExitCode.auth);
+    case 'CommandError':
+      return base(typeof err.exitCode === 'number' ? (err.exitCode as ExitCode) : ExitCode.error);
+    case 'InvalidTileDBUriError':
+      return base(ExitCode.usage);
+    case 'RequestValidationError':
+      return base(ExitCode.usage);
+    case 'InvalidAccessKeyError':
+      return base(
+        ExitCode.auth,
+        err.message,
+        'an Authress access key looks like clientId.keyId.accountId.privateKey; see `iamkit config list`',
+      );
+    case 'ConfigError':
+      return base(ExitCode.error, err.message, hint ?? 'see `iamkit config list`');
+    case 'ConnectionError':
+      return base(
+        ExitCode.server,
+        err.message,
+        hint ?? 'check the host and your network; `iamkit config list` shows the host in use',
+      );
+    case 'TimeoutError':
+      return base(ExitCode.server, err.message, hint ?? 'the server did not answer in time');
+    case 'ResponseValidationError':
+      return base(
+        ExitCode.server,
+        err.message,
+        'the server answered with an unexpected body; run with --debug to see it',
+      );
+    case 'AbortError':
+      return base(ExitCode.interrupted);
+  }
+  if (typeof err.status === 'number') {
+    const detail = apiDetail(err);
+    const message =
+      detail && !err.message.includes(detail) ? `${err.message}: ${detail}` : err.message;
+    return base(statusExitCode(err.status), message, hint ?? statusHint(err.status, name));
+  }
+  return base(ExitCode.error);
+}

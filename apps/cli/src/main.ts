@@ -1,0 +1,98 @@
+/**
+ * Runs one invocation: global flags, help/version, the command, and the single place
+ * where errors become a message on stderr and an exit code.
+ */
+import { runCommand } from 'citty';
+import { startSession } from './context.js';
+import { ExitCode, reportError, UsageError } from './errors.js';
+import { extractGlobalFlags, type GlobalFlags } from './globals.js';
+import { renderHelp } from './help.js';
+import { Output } from './output.js';
+import { root } from './root.js';
+import { locate } from './tree.js';
+import { cliVersion } from './version.js';
+
+export interface MainOptions {
+  env?: Record<string, string | undefined>;
+}
+
+function printError(
+  out: Output,
+  error: unknown,
+  flags: GlobalFlags | undefined,
+  helpPath?: string,
+) {
+  const report = reportError(error);
+  const s = out.errStyle;
+  let line = `${s.red('error:')} ${report.message}`;
+  if (report.requestId) line += ` ${s.dim(`(request id: ${report.requestId})`)}`;
+  out.error(line);
+  if (report.hint) out.error(`${s.dim('hint:')} ${report.hint}`);
+  if (report.exitCode === ExitCode.usage && helpPath) {
+    out.error(`${s.dim('hint:')} run \`${helpPath} --help\` for usage`);
+  }
+  if (flags?.debug && error instanceof Error && error.stack) {
+    out.error(s.dim(error.stack));
+    let cause = (error as { cause?: unknown }).cause;
+    while (cause instanceof Error) {
+      out.error(s.dim(`caused by: ${cause.stack ?? cause.message}`));
+      cause = (cause as { cause?: unknown }).cause;
+    }
+  }
+  return report.exitCode;
+}
+
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  let flags: GlobalFlags;
+  let rest: string[];
+  try {
+    ({ flags, rest } = extractGlobalFlags(argv));
+  } catch (error) {
+    const out = new Output({ json: false, color: undefined, env });
+    return printError(out, error, undefined, 'iamkit');
+  }
+  const out = new Output({ json: flags.json, color: flags.color, env });
+
+  if (flags.version && rest.length === 0) {
+    out.print(flags.json ? JSON.stringify({ version: cliVersion() }) : `iamkit ${cliVersion()}`);
+    return ExitCode.ok;
+  }
+
+  const located = await locate(root, rest);
+  const helpPath = ['iamkit', ...located.path].join(' ');
+  if (located.unknown !== undefined && located.cmd.subCommands) {
+    return printError(
+      out,
+      new UsageError(`unknown command "${located.unknown}" for "${helpPath}"`),
+      flags,
+      helpPath,
+    );
+  }
+  const wantsHelp =
+    flags.help ||
+    (located.cmd.subCommands !== undefined &&
+      !located.cmd.run &&
+      rest.every((arg) => arg.startsWith('-') || located.path.includes(arg)));
+  if (wantsHelp) {
+    out.print(await renderHelp(located.cmd, located.path, out.style));
+    return ExitCode.ok;
+  }
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  startSession({ flags, env, version: cliVersion(), signal: controller.signal });
+  try {
+    await runCommand(root, { rawArgs: rest });
+    return ExitCode.ok;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      out.error('interrupted');
+      return ExitCode.interrupted;
+    }
+    return printError(out, error, flags, helpPath);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
