@@ -1,0 +1,99 @@
+/**
+ * Auth strategies: each turns a credential into request headers, once per attempt, so a
+ * provider function can refresh a token between retries. Credentials live in closures,
+ * never on a property, so an inspected or serialized strategy shows only its `kind`.
+ */
+import { ConfigError } from './errors.js';
+
+export interface AuthContext {
+  url: string;
+  method: string;
+}
+
+export interface AuthStrategy {
+  readonly kind: string;
+  headers(ctx: AuthContext): Promise<Record<string, string>>;
+}
+
+/** A secret value or a function (sync or async) that returns the current one. */
+export type SecretProvider = string | (() => string | Promise<string>);
+
+export const TILEDB_API_KEY_HEADER = 'X-TILEDB-REST-API-KEY';
+
+// Characters fetch rejects in a header value; its error message would quote the value.
+const INVALID_HEADER_VALUE = /[\r\n\0]|[^\t\x20-\x7e\x80-\xff]/;
+
+function checkCredential(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`${what} is empty or not a string`);
+  }
+  if (INVALID_HEADER_VALUE.test(value)) {
+    throw new ConfigError(`${what} contains characters that cannot be sent in an HTTP header`);
+  }
+  return value;
+}
+
+function resolver(source: SecretProvider, what: string): () => Promise<string> {
+  if (typeof source === 'string') {
+    const value = checkCredential(source, what);
+    return () => Promise.resolve(value);
+  }
+  if (typeof source !== 'function') throw new ConfigError(`${what} must be a string or a function`);
+  return async () => {
+    let value: string;
+    try {
+      value = await source();
+    } catch (error) {
+      throw new ConfigError(`The provider function for ${what} failed`, { cause: error });
+    }
+    return checkCredential(value, `${what} returned by the provider function`);
+  };
+}
+
+/** TileDB API key in `X-TILEDB-REST-API-KEY`: a string, or a function returning the current key. */
+export function apiKeyAuth(key: SecretProvider): AuthStrategy {
+  const current = resolver(key, 'The TileDB API key');
+  return {
+    kind: 'apiKey',
+    async headers() {
+      return { [TILEDB_API_KEY_HEADER]: await current() };
+    },
+  };
+}
+
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** HTTP Basic with a username and password. */
+export function basicAuth(credentials: { username: string; password: string }): AuthStrategy {
+  const username = credentials?.username;
+  if (typeof username !== 'string' || username === '') {
+    throw new ConfigError('basicAuth: the username is empty or not a string');
+  }
+  if (username.includes(':')) throw new ConfigError('basicAuth: the username must not contain ":"');
+  const password = credentials.password;
+  if (typeof password !== 'string' || password === '') {
+    throw new ConfigError('basicAuth: the password is empty or not a string');
+  }
+  const value = `Basic ${base64Utf8(`${username}:${password}`)}`;
+  return {
+    kind: 'basic',
+    async headers() {
+      return { Authorization: value };
+    },
+  };
+}
+
+/** `Authorization: Bearer <token>`: a string, or a function returning the current token. */
+export function bearerAuth(token: SecretProvider): AuthStrategy {
+  const current = resolver(token, 'The bearer token');
+  return {
+    kind: 'bearer',
+    async headers() {
+      return { Authorization: `Bearer ${await current()}` };
+    },
+  };
+}

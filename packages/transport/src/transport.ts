@@ -1,0 +1,773 @@
+/**
+ * The HTTP core every domain client shares. Each attempt is one ky call (ky's own retry and
+ * timeout are off); around it this class adds what ky cannot express: auth headers per
+ * attempt, POST/PATCH retried only when declared safe, `retry-after-ms`, a per-attempt
+ * timeout plus an overall deadline, typed errors, and redaction.
+ */
+import ky, { type KyInstance } from 'ky';
+import * as v from 'valibot';
+import type { AuthStrategy } from './auth.js';
+import { type DebugLog, debugLogFromEnv } from './debug.js';
+import {
+  AbortError,
+  type APIError,
+  type AuthressErrorFields,
+  apiErrorFor,
+  ConfigError,
+  ConnectionError,
+  IamkitError,
+  RequestValidationError,
+  ResponseValidationError,
+  type TileDBErrorFields,
+  TimeoutError,
+} from './errors.js';
+import {
+  collectSecretValues,
+  redactHeaders,
+  redactSecrets,
+  redactUrl,
+  scrubText,
+} from './redact.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryableError,
+  parseRetryAfter,
+  type ResolvedRetry,
+  type RetryOptions,
+  resolveRetry,
+} from './retry.js';
+import { toValidationIssues, validateRequest } from './validate.js';
+import { VERSION } from './version.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** A number is the per-attempt timeout; `total` bounds the whole call including retries. */
+export type TimeoutOption = number | { attempt?: number; total?: number };
+
+export const DEFAULT_TIMEOUT = { attempt: 30_000, total: 120_000 } as const;
+
+export interface RequestEvent {
+  method: HttpMethod;
+  /** Redacted. */
+  url: string;
+  /** Redacted. */
+  headers: Record<string, string>;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+export interface ResponseEvent {
+  method: HttpMethod;
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  attempt: number;
+  durationMs: number;
+  requestId: string | undefined;
+}
+
+export interface RetryEvent {
+  method: HttpMethod;
+  url: string;
+  /** The attempt that failed. */
+  attempt: number;
+  delayMs: number;
+  error: IamkitError;
+}
+
+export interface ErrorEvent {
+  method: HttpMethod;
+  url: string;
+  attempts: number;
+  error: IamkitError;
+}
+
+/** Observers for logging and metrics. They see redacted URLs and headers only. */
+export interface TransportHooks {
+  beforeRequest?(event: RequestEvent): void | Promise<void>;
+  afterResponse?(event: ResponseEvent): void | Promise<void>;
+  beforeRetry?(event: RetryEvent): void | Promise<void>;
+  /** The call failed for good; the error is about to be thrown. */
+  onError?(event: ErrorEvent): void | Promise<void>;
+}
+
+/** What every domain client's constructor accepts. */
+export interface ClientOptions {
+  baseUrl?: string;
+  auth?: AuthStrategy;
+  retry?: RetryOptions | false;
+  timeout?: TimeoutOption;
+  fetch?: typeof fetch;
+  hooks?: TransportHooks;
+  /** Sent on every request (after the defaults, before auth and per-call headers). */
+  headers?: Record<string, string>;
+  /** Prepended to the User-Agent, e.g. `my-app/1.2`. Not sent from browsers. */
+  userAgent?: string;
+  /** Share one transport between clients; the other options are then ignored. */
+  transport?: Transport;
+}
+
+export type TransportOptions = ClientOptions & { baseUrl: string };
+
+export interface RequestSpec<T = unknown> {
+  method: HttpMethod;
+  /** Template such as `/v2/groups/{namespace}/{name}`, relative to the base URL. */
+  path: string;
+  /** Each value is encoded as exactly one path segment; empty, `.` and `..` are rejected. */
+  params?: Record<string, string>;
+  /** null and undefined values are left out. */
+  query?: Record<string, string | number | boolean | null | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Validates `body` before anything is sent; the parsed output is what is sent. */
+  bodySchema?: v.GenericSchema;
+  /** Validates the response; a mismatch is a ResponseValidationError. */
+  responseSchema?: v.GenericSchema<unknown, T>;
+  /** Per-call headers; undefined values are skipped. */
+  headers?: Record<string, string | undefined>;
+  /** Declares a POST/PATCH safe to repeat (a retrieve done with POST), so it may be retried. */
+  idempotent?: boolean;
+  /** Sent as `Idempotency-Key`; also makes a POST/PATCH retryable. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+  retry?: RetryOptions | false;
+  timeout?: TimeoutOption;
+}
+
+export interface ResponseWithData<T> {
+  data: T;
+  /** The raw response; its body has been read. */
+  response: Response;
+  requestId: string | undefined;
+}
+
+interface ResolvedTimeout {
+  attempt: number;
+  total: number;
+}
+
+const REQUEST_ID_HEADERS = [
+  'x-request-id',
+  'x-tiledb-request-id',
+  'request-id',
+  'x-amzn-requestid',
+  'x-amz-request-id',
+  'x-correlation-id',
+];
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+export class Transport {
+  readonly baseUrl: string;
+  readonly #ky: KyInstance;
+  readonly #auth: AuthStrategy | undefined;
+  readonly #retry: ResolvedRetry;
+  readonly #timeout: ResolvedTimeout;
+  readonly #hooks: TransportHooks | undefined;
+  readonly #headers: Record<string, string>;
+  readonly #debug: DebugLog | undefined;
+
+  constructor(options: TransportOptions) {
+    if (!options || typeof options.baseUrl !== 'string' || options.baseUrl.trim() === '') {
+      throw new ConfigError('Transport: options.baseUrl is required');
+    }
+    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+      throw new ConfigError('Transport: options.fetch must be a function');
+    }
+    this.#ky = ky.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.#auth = options.auth;
+    this.#retry = resolveRetry(DEFAULT_RETRY, options.retry);
+    this.#timeout = resolveTimeout(options.timeout, DEFAULT_TIMEOUT);
+    this.#hooks = options.hooks;
+    this.#debug = debugLogFromEnv();
+    const headers: Record<string, string> = { accept: 'application/json, application/links+json' };
+    const userAgent = buildUserAgent(options.userAgent);
+    if (userAgent) headers['user-agent'] = userAgent;
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      if (typeof value !== 'string')
+        throw new ConfigError(`Transport: header "${name}" must be a string`);
+      headers[name.toLowerCase()] = value;
+    }
+    this.#headers = headers;
+  }
+
+  /** `options.transport` when given, otherwise a new Transport with `defaultBaseUrl` as fallback. */
+  static from(options: ClientOptions | undefined, defaultBaseUrl: string): Transport {
+    if (options?.transport) return options.transport;
+    return new Transport({ ...options, baseUrl: options?.baseUrl ?? defaultBaseUrl });
+  }
+
+  /** Sends the request and returns the (validated) body; throws an IamkitError on failure. */
+  async request<T = unknown>(spec: RequestSpec<T>): Promise<T> {
+    return (await this.requestWithResponse(spec)).data;
+  }
+
+  /** Like {@link request}, also returning the raw Response and the request id. */
+  async requestWithResponse<T = unknown>(spec: RequestSpec<T>): Promise<ResponseWithData<T>> {
+    const method = spec.method;
+    const url = this.baseUrl + buildPath(spec.path, spec.params) + buildQuery(spec.query);
+    const bodyValue = spec.bodySchema ? validateRequest(spec.bodySchema, spec.body) : spec.body;
+    const bodyText = bodyValue === undefined ? undefined : JSON.stringify(bodyValue);
+    const retry = spec.retry === undefined ? this.#retry : resolveRetry(this.#retry, spec.retry);
+    const timeout =
+      spec.timeout === undefined ? this.#timeout : resolveTimeout(spec.timeout, this.#timeout);
+    const retryableMethod =
+      (method !== 'POST' && method !== 'PATCH') ||
+      spec.idempotent === true ||
+      spec.idempotencyKey !== undefined;
+    const signal = spec.signal;
+    const deadline = Date.now() + timeout.total;
+
+    for (let attempt = 1; ; attempt++) {
+      let error: IamkitError;
+      let retryAfterMs: number | undefined;
+      if (signal?.aborted) {
+        error = abortError(signal, method, url);
+      } else if (deadline - Date.now() <= 0) {
+        error = totalTimeout(timeout.total, method, url);
+      } else {
+        const headers = await this.#requestHeaders(spec, url, bodyText !== undefined);
+        const outcome = await this.#attempt<T>(
+          spec,
+          url,
+          headers,
+          bodyText,
+          bodyValue,
+          attempt,
+          timeout,
+          deadline,
+        );
+        if (outcome.ok) return outcome.result;
+        error = outcome.error;
+        retryAfterMs = outcome.retryAfterMs;
+      }
+      error.attempts = attempt;
+      const delay = this.#retryDelay(
+        error,
+        retry,
+        retryableMethod,
+        attempt,
+        retryAfterMs,
+        deadline,
+      );
+      if (delay === undefined) {
+        if (this.#hooks?.onError) {
+          await this.#hooks.onError({ method, url: redactUrl(url), attempts: attempt, error });
+        }
+        this.#debug?.(`${method} ${redactUrl(url)} failed: ${error.name}: ${error.message}`);
+        throw error;
+      }
+      if (this.#hooks?.beforeRetry) {
+        await this.#hooks.beforeRetry({
+          method,
+          url: redactUrl(url),
+          attempt,
+          delayMs: delay,
+          error,
+        });
+      }
+      this.#debug?.(
+        `${method} ${redactUrl(url)} retrying in ${Math.round(delay)} ms after ${error.code}`,
+      );
+      try {
+        await sleep(delay, signal);
+      } catch {
+        const aborted = abortError(signal, method, url);
+        aborted.attempts = attempt;
+        throw aborted;
+      }
+    }
+  }
+
+  /** Milliseconds to wait before another attempt, or undefined when the error is final. */
+  #retryDelay(
+    error: IamkitError,
+    retry: ResolvedRetry,
+    retryableMethod: boolean,
+    attempt: number,
+    retryAfterMs: number | undefined,
+    deadline: number,
+  ): number | undefined {
+    if (!retryableMethod || attempt > retry.limit || !isRetryableError(error, retry))
+      return undefined;
+    let delay: number;
+    if (retryAfterMs !== undefined) {
+      if (retryAfterMs > retry.maxRetryAfter) return undefined;
+      delay = retryAfterMs;
+    } else {
+      delay = backoffDelay(retry, attempt);
+    }
+    return Date.now() + delay >= deadline ? undefined : delay;
+  }
+
+  async #requestHeaders(
+    spec: RequestSpec<unknown>,
+    url: string,
+    hasBody: boolean,
+  ): Promise<Record<string, string>> {
+    const headers = { ...this.#headers };
+    if (hasBody) headers['content-type'] = 'application/json';
+    if (this.#auth) {
+      let authHeaders: Record<string, string>;
+      try {
+        authHeaders = await this.#auth.headers({ url, method: spec.method });
+      } catch (error) {
+        if (error instanceof IamkitError) throw error;
+        throw new ConfigError(`The "${this.#auth.kind}" auth strategy failed to produce headers`, {
+          cause: error,
+        });
+      }
+      for (const [name, value] of Object.entries(authHeaders)) headers[name.toLowerCase()] = value;
+    }
+    if (spec.headers) {
+      for (const [name, value] of Object.entries(spec.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = value;
+      }
+    }
+    if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
+    return headers;
+  }
+
+  async #attempt<T>(
+    spec: RequestSpec<T>,
+    url: string,
+    headers: Record<string, string>,
+    bodyText: string | undefined,
+    bodyValue: unknown,
+    attempt: number,
+    timeout: ResolvedTimeout,
+    deadline: number,
+  ): Promise<
+    | { ok: true; result: ResponseWithData<T> }
+    | { ok: false; error: IamkitError; retryAfterMs?: number | undefined }
+  > {
+    const method = spec.method;
+    const signal = spec.signal;
+    const remaining = deadline - Date.now();
+    const phase: 'attempt' | 'total' = timeout.attempt <= remaining ? 'attempt' : 'total';
+    const limit = phase === 'attempt' ? timeout.attempt : remaining;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer =
+      limit < MAX_TIMER_MS
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, limit)
+        : undefined;
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const started = Date.now();
+    const failure = (error: unknown) => {
+      if (timedOut) {
+        const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
+        return new TimeoutError(
+          `${method} ${redactUrl(url)} timed out after ${budget} ms (${phase === 'attempt' ? 'per-attempt timeout' : 'overall deadline'})`,
+          { phase, timeoutMs: budget, method, url: redactUrl(url) },
+        );
+      }
+      if (signal?.aborted) return abortError(signal, method, url);
+      const secrets = collectSecretValues(headers, bodyValue);
+      return new ConnectionError(
+        `${method} ${redactUrl(url)} failed: ${scrubText(describeNetworkError(error), secrets)}`,
+        { method, url: redactUrl(url), cause: sanitizeCause(error, secrets) },
+      );
+    };
+    try {
+      if (this.#hooks?.beforeRequest) {
+        await this.#hooks.beforeRequest({
+          method,
+          url: redactUrl(url),
+          headers: redactHeaders(headers),
+          attempt,
+        });
+      }
+      this.#debug?.(
+        `→ ${method} ${redactUrl(url)} attempt ${attempt} ${JSON.stringify(redactHeaders(headers))}`,
+      );
+      let pending: Promise<Response>;
+      try {
+        pending = this.#ky(url, {
+          method,
+          headers,
+          signal: controller.signal,
+          ...(bodyText === undefined ? {} : { body: bodyText }),
+        });
+      } catch (error) {
+        // The Request could not even be built (a header value fetch rejects, say): caller input.
+        const secrets = collectSecretValues(headers, bodyValue);
+        const message = scrubText(error instanceof Error ? error.message : String(error), secrets);
+        return {
+          ok: false,
+          error: new RequestValidationError('headers', [{ path: 'headers', message }], {
+            message: `Invalid request: ${message}`,
+            cause: sanitizeCause(error, secrets),
+          }),
+        };
+      }
+      let response: Response;
+      let text: string;
+      try {
+        response = await pending;
+        text = await response.text();
+      } catch (error) {
+        return { ok: false, error: failure(error) };
+      }
+      const requestId = requestIdFromHeaders(response.headers);
+      if (this.#hooks?.afterResponse) {
+        await this.#hooks.afterResponse({
+          method,
+          url: redactUrl(url),
+          status: response.status,
+          headers: redactHeaders(response.headers),
+          attempt,
+          durationMs: Date.now() - started,
+          requestId,
+        });
+      }
+      this.#debug?.(
+        `← ${response.status} ${method} ${redactUrl(url)} ${Date.now() - started} ms${requestId ? ` request-id ${requestId}` : ''}`,
+      );
+      if (response.ok) {
+        const data = parseSuccess(spec, url, response, text);
+        if (data instanceof ResponseValidationError) return { ok: false, error: data };
+        return { ok: true, result: { data, response, requestId } };
+      }
+      const retryAfterMs = parseRetryAfter(response.headers);
+      return {
+        ok: false,
+        error: buildApiError(
+          method,
+          url,
+          response,
+          text,
+          requestId,
+          retryAfterMs,
+          headers,
+          bodyValue,
+        ),
+        retryAfterMs,
+      };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function normalizeBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl.trim());
+  } catch {
+    throw new ConfigError(`Transport: baseUrl is not an absolute URL: ${redactUrl(baseUrl)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`Transport: baseUrl must use http or https, not ${url.protocol}`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError('Transport: baseUrl must not have a query string or fragment');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function resolveTimeout(input: TimeoutOption | undefined, base: ResolvedTimeout): ResolvedTimeout {
+  if (input === undefined) return base;
+  if (typeof input === 'number') {
+    checkTimeout(input, 'timeout');
+    return { attempt: input, total: Math.max(base.total, input) };
+  }
+  if (typeof input !== 'object' || input === null) {
+    throw new ConfigError('timeout must be a number of milliseconds or { attempt, total }');
+  }
+  const attempt = input.attempt ?? base.attempt;
+  const total = input.total ?? Math.max(base.total, attempt);
+  checkTimeout(attempt, 'timeout.attempt');
+  checkTimeout(total, 'timeout.total');
+  return { attempt, total };
+}
+
+function checkTimeout(value: number, name: string): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive number of milliseconds (or Infinity)`);
+  }
+}
+
+function buildUserAgent(prefix: string | undefined): string | undefined {
+  const g = globalThis as {
+    window?: unknown;
+    document?: unknown;
+    Deno?: { version?: { deno?: string } };
+    Bun?: { version?: string };
+    process?: { versions?: { node?: string } };
+  };
+  // Browsers forbid or ignore User-Agent; sending it only risks a CORS preflight failure.
+  if (g.window !== undefined && g.document !== undefined) return undefined;
+  const runtime = g.Deno?.version?.deno
+    ? `deno/${g.Deno.version.deno}`
+    : g.Bun?.version
+      ? `bun/${g.Bun.version}`
+      : g.process?.versions?.node
+        ? `node/${g.process.versions.node}`
+        : undefined;
+  return [prefix, `iamkit-transport/${VERSION}`, runtime].filter(Boolean).join(' ');
+}
+
+const PARAM = /\{([^{}]+)\}/g;
+
+/** Fills a path template; every value becomes exactly one encoded segment. */
+export function buildPath(template: string, params: Record<string, string> | undefined): string {
+  if (!template.startsWith('/')) {
+    throw new RequestValidationError('path', [
+      { path: 'path', message: `the path template must start with "/": ${template}` },
+    ]);
+  }
+  let used = 0;
+  const path = template.replace(PARAM, (_match, name: string) => {
+    const value = params?.[name];
+    const problem =
+      value === undefined
+        ? 'is required'
+        : typeof value !== 'string'
+          ? 'must be a string'
+          : value === ''
+            ? 'must not be empty'
+            : value === '.' || value === '..'
+              ? `must not be "${value}"`
+              : undefined;
+    if (problem) {
+      throw new RequestValidationError(name, [
+        { path: name, message: `path parameter ${problem}` },
+      ]);
+    }
+    used++;
+    return encodeURIComponent(value as string);
+  });
+  if (params && Object.keys(params).length !== used) {
+    const unknown = Object.keys(params).filter((name) => !template.includes(`{${name}}`));
+    if (unknown.length > 0) {
+      throw new RequestValidationError(unknown[0] as string, [
+        { path: unknown[0] as string, message: `not a parameter of ${template}` },
+      ]);
+    }
+  }
+  return path;
+}
+
+export function buildQuery(query: RequestSpec['query']): string {
+  if (!query) return '';
+  let out = '';
+  for (const name in query) {
+    const value = query[name];
+    if (value === undefined || value === null) continue;
+    out += `${out ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`;
+  }
+  return out;
+}
+
+function requestIdFromHeaders(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function isJsonType(contentType: string): boolean {
+  return /[/+]json\b/i.test(contentType);
+}
+
+function parseSuccess<T>(
+  spec: RequestSpec<T>,
+  url: string,
+  response: Response,
+  text: string,
+): T | ResponseValidationError {
+  const method = spec.method;
+  let data: unknown;
+  if (text === '') {
+    data = undefined;
+  } else {
+    const contentType = response.headers.get('content-type') ?? '';
+    if (contentType === '' || isJsonType(contentType)) {
+      try {
+        data = JSON.parse(text);
+      } catch (error) {
+        return new ResponseValidationError(
+          text,
+          [
+            {
+              path: '',
+              message: `the body is not valid JSON (content-type ${contentType || 'none'})`,
+            },
+          ],
+          { method, url: redactUrl(url), cause: error },
+        );
+      }
+    } else {
+      data = text;
+    }
+  }
+  if (!spec.responseSchema) return data as T;
+  const result = v.safeParse(spec.responseSchema, data);
+  if (result.success) return result.output;
+  return new ResponseValidationError(data, toValidationIssues(result.issues), {
+    method,
+    url: redactUrl(url),
+  });
+}
+
+function buildApiError(
+  method: HttpMethod,
+  url: string,
+  response: Response,
+  text: string,
+  headerRequestId: string | undefined,
+  retryAfterMs: number | undefined,
+  requestHeaders: Record<string, string>,
+  requestBody: unknown,
+): APIError {
+  const secrets = collectSecretValues(requestHeaders, requestBody);
+  let body: unknown;
+  if (text !== '') {
+    const contentType = response.headers.get('content-type') ?? '';
+    let parsed: unknown = text;
+    if (isJsonType(contentType) || /^\s*[[{]/.test(text)) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    body =
+      typeof parsed === 'string'
+        ? scrubText(parsed.length > 4096 ? `${parsed.slice(0, 4096)}…` : parsed, secrets)
+        : scrubDeep(redactSecrets(parsed), secrets);
+  }
+  const tiledb = tiledbFields(body);
+  const authress = authressFields(body);
+  const requestId = headerRequestId ?? tiledb?.request_id ?? authress?.errorId;
+  const detail =
+    tiledb?.message ??
+    authress?.title ??
+    (typeof body === 'string' && !/^\s*</.test(body) ? body.slice(0, 200).trim() : undefined);
+  const context = [
+    tiledb?.code !== undefined ? `code ${tiledb.code}` : undefined,
+    authress?.errorCode ? `errorCode ${authress.errorCode}` : undefined,
+    requestId ? `request id ${requestId}` : undefined,
+  ].filter(Boolean);
+  const statusText = response.statusText ? ` ${response.statusText}` : '';
+  const message =
+    `${method} ${redactUrl(url)} → ${response.status}${statusText}` +
+    (detail ? `: ${detail}` : '') +
+    (context.length > 0 ? ` (${context.join(', ')})` : '');
+  return apiErrorFor({
+    status: response.status,
+    method,
+    url: redactUrl(url),
+    headers: redactHeaders(response.headers),
+    body,
+    requestId,
+    tiledb,
+    authress,
+    retryAfterMs,
+    message,
+  });
+}
+
+function scrubDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  const json = JSON.stringify(value);
+  const scrubbed = scrubText(json, secrets);
+  return scrubbed === json ? value : JSON.parse(scrubbed);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function tiledbFields(body: unknown): TileDBErrorFields | undefined {
+  if (!isRecord(body)) return undefined;
+  const out: TileDBErrorFields = {};
+  if (typeof body['code'] === 'number') out.code = body['code'];
+  if (typeof body['message'] === 'string') out.message = body['message'];
+  if (typeof body['request_id'] === 'string') out.request_id = body['request_id'];
+  const validation = body['validation_error'];
+  if (isRecord(validation) && Array.isArray(validation['fields'])) {
+    out.validation_error = validation as TileDBErrorFields['validation_error'] & object;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function authressFields(body: unknown): AuthressErrorFields | undefined {
+  if (!isRecord(body)) return undefined;
+  const out: AuthressErrorFields = {};
+  if (typeof body['title'] === 'string') out.title = body['title'];
+  if (typeof body['errorCode'] === 'string') out.errorCode = body['errorCode'];
+  if (typeof body['errorId'] === 'string') out.errorId = body['errorId'];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function abortError(signal: AbortSignal | undefined, method: string, url: string): AbortError {
+  return new AbortError(`${method} ${redactUrl(url)} was aborted by the caller`, {
+    cause: signal?.reason,
+  });
+}
+
+function totalTimeout(total: number, method: string, url: string): TimeoutError {
+  return new TimeoutError(
+    `${method} ${redactUrl(url)} timed out after ${total} ms (overall deadline)`,
+    {
+      phase: 'total',
+      timeoutMs: total,
+      method,
+      url: redactUrl(url),
+    },
+  );
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const detail = typeof cause?.message === 'string' ? cause.message : undefined;
+  return [error.message, code ?? detail].filter(Boolean).join(': ');
+}
+
+/** The error itself, or a copy without any secret the message happens to contain. */
+function sanitizeCause(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = scrubText(error.message, secrets);
+  if (message === error.message) return error;
+  const copy = new Error(
+    message,
+    error.cause === undefined ? undefined : { cause: sanitizeCause(error.cause, secrets) },
+  );
+  copy.name = error.name;
+  return copy;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
