@@ -136,6 +136,14 @@ export const MetadataEntryRequestSchema = v.pipe(
     v.partialCheck([['key']], (entry) => entry.key !== undefined, 'key is required'),
     ['key'],
   ),
+  v.forward(
+    v.partialCheck(
+      [['value'], ['del']],
+      (entry) => entry.del === true || entry.value !== undefined,
+      'value is required unless del is true',
+    ),
+    ['value'],
+  ),
 );
 export type MetadataEntryRequest = v.InferInput<typeof MetadataEntryRequestSchema>;
 

@@ -90,9 +90,14 @@ describe('group request schemas', () => {
     ]);
     expect(
       issues(GroupMetadataUpdateRequestSchema, {
-        metadata: { entries: [{ key: 'a', del: true }, { value: [1] }] },
+        metadata: {
+          entries: [{ key: 'a', del: true }, { value: [1] }, { key: 'b', type: 'INT8' }],
+        },
       }),
-    ).toEqual(['metadata.entries.1.key: key is required']);
+    ).toEqual([
+      'metadata.entries.1.key: key is required',
+      'metadata.entries.2.value: value is required unless del is true',
+    ]);
   });
 
   it('path parameters are one non-empty segment', () => {

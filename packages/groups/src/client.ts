@@ -1,0 +1,585 @@
+import {
+  fromMetadataEntries,
+  type GROUP_MEMBER_TYPES,
+  type GroupContentsChangesRequest,
+  GroupContentsChangesRequestSchema,
+  type GroupContentsRetrievalRequest,
+  GroupContentsRetrievalRequestSchema,
+  GroupContentsRetrievalResponseSchema,
+  type GroupCreationDetails,
+  type GroupCreationRequest,
+  GroupCreationRequestSchema,
+  type GroupCreationResponse,
+  GroupCreationResponseSchema,
+  type GroupMember,
+  type GroupMetadataRetrievalRequest,
+  GroupMetadataRetrievalRequestSchema,
+  type GroupMetadataUpdateRequest,
+  GroupMetadataUpdateRequestSchema,
+  GroupNameSchema,
+  GroupNamespaceSchema,
+  type GroupRegistrationDetails,
+  type GroupRegistrationRequest,
+  GroupRegistrationRequestSchema,
+  type MetadataChanges,
+  MetadataChangesSchema,
+  MetadataSchema,
+  type MetadataValues,
+  type TileDBConfigRequest,
+  toMetadataEntries,
+  toTileDBConfig,
+} from '@iamkit/core/groups';
+import { isTileDBUri, parseTileDBUri } from '@iamkit/core/uri';
+import {
+  type ClientOptions,
+  ConfigError,
+  DEFAULT_TILEDB_HOST,
+  NotFoundError,
+  type RequestSpec,
+  RequestValidationError,
+  Transport,
+  validateRequest,
+} from '@iamkit/transport';
+import * as v from 'valibot';
+
+const CREDENTIALS_HEADER = 'X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME';
+const GROUPS = '/v2/groups/{namespace}';
+const GROUP = '/v2/groups/{namespace}/{name}';
+const GROUP_METADATA = '/v2/groups/{namespace}/{name}/metadata';
+
+/** Per-call options every method accepts. */
+export type GroupsRequestOptions = Pick<
+  RequestSpec<unknown>,
+  'signal' | 'timeout' | 'retry' | 'headers'
+>;
+
+/**
+ * A group, as a `tiledb://namespace/name` URI or as its parts. `name` may also be the
+ * group's UUID.
+ */
+export type GroupRef = string | { namespace: string; name: string };
+
+/**
+ * TileDB config for the embedded library: a plain `{ key: value }` object, or the wire's
+ * `{ entries: [{ key, value }] }`.
+ */
+export type TileDBConfigInput = Record<string, string> | TileDBConfigRequest;
+
+export interface WithConfig {
+  config?: TileDBConfigInput;
+}
+
+export interface WithCredentialsName {
+  /**
+   * Registered access credentials to use for the storage, by name. Sent as the
+   * `X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME` header.
+   */
+  credentialsName?: string;
+}
+
+export type CreateGroupOptions = Omit<GroupCreationDetails, 'name'> &
+  WithConfig &
+  WithCredentialsName &
+  GroupsRequestOptions;
+
+export type RegisterGroupOptions = Omit<GroupRegistrationDetails, 'name' | 'uri'> & {
+  /** Where the group's storage already is, e.g. `s3://bucket/path/group`. */
+  uri: string;
+} & WithConfig &
+  WithCredentialsName &
+  GroupsRequestOptions;
+
+export type RetrieveGroupOptions = WithConfig & WithCredentialsName & GroupsRequestOptions;
+
+/** A member to add: where it lives, what it is, and optionally the name to show. */
+export interface GroupMemberToAdd {
+  uri: string;
+  type: (typeof GROUP_MEMBER_TYPES)[number];
+  name?: string;
+}
+
+export interface GroupContentsChanges {
+  members_to_add?: GroupMemberToAdd[];
+  /** Members to remove, each by URI (`tiledb://` or storage) or by name. */
+  members_to_remove?: string[];
+}
+
+export type UpdateGroupContentsOptions = WithConfig & WithCredentialsName & GroupsRequestOptions;
+export type MembersOptions = UpdateGroupContentsOptions;
+export type GroupMetadataOptions = WithConfig & GroupsRequestOptions;
+
+export interface DeregisterGroupOptions extends WithCredentialsName, GroupsRequestOptions {
+  /** Also deregister every subgroup and array inside, all the way down. */
+  recursive?: boolean;
+}
+
+export type GroupExistsOptions = WithCredentialsName & GroupsRequestOptions;
+
+/** What {@link GroupsClient.retrieveGroup} returns: members, and metadata as a plain object. */
+export interface GroupContents {
+  members: GroupMember[];
+  metadata: MetadataValues;
+}
+
+const GroupAddressSchema = v.strictObject({
+  namespace: GroupNamespaceSchema,
+  name: GroupNameSchema,
+});
+
+const CredentialsNameSchema = v.optional(
+  v.pipe(
+    v.string('credentialsName must be a string'),
+    v.minLength(1, 'credentialsName must not be empty'),
+  ),
+);
+
+type Address = { namespace: string; name: string };
+
+function refError(value: unknown): RequestValidationError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
+  const message = `Expected a tiledb://namespace/name URI, { namespace, name }, or a namespace and a name; got ${shown}`;
+  return new RequestValidationError('group', [{ path: 'group', message }], { message });
+}
+
+/** Reads `(namespace, name, options?)`, `(uri, options?)` or `({ namespace, name }, options?)`. */
+function addressAndOptions<O>(
+  first: GroupRef,
+  second: string | O | undefined,
+  third: O | undefined,
+) {
+  let address: Address;
+  let options: O | undefined;
+  if (typeof second === 'string') {
+    address = { namespace: first as string, name: second };
+    options = third;
+  } else {
+    options = second;
+    if (typeof first === 'string') {
+      if (!isTileDBUri(first)) throw refError(first);
+      try {
+        address = parseTileDBUri(first);
+      } catch (error) {
+        const message = (error as Error).message;
+        throw new RequestValidationError('group', [{ path: 'group', message }], {
+          message,
+          cause: error,
+        });
+      }
+    } else if (first && typeof first === 'object') {
+      address = { namespace: first.namespace, name: first.name };
+    } else {
+      throw refError(first);
+    }
+  }
+  return { address: validateRequest(GroupAddressSchema, address), options: options ?? ({} as O) };
+}
+
+/**
+ * The per-call transport options. `credentialsName` becomes its header only where the
+ * operation takes it (the metadata operations do not).
+ */
+function callOptions(
+  options: WithCredentialsName & GroupsRequestOptions,
+  { credentials = true } = {},
+): GroupsRequestOptions {
+  const out: GroupsRequestOptions = {};
+  if (options.signal !== undefined) out.signal = options.signal;
+  if (options.timeout !== undefined) out.timeout = options.timeout;
+  if (options.retry !== undefined) out.retry = options.retry;
+  let headers = options.headers;
+  if (credentials) {
+    const name = validateRequest(CredentialsNameSchema, options.credentialsName, 'credentialsName');
+    if (name !== undefined) headers = { ...headers, [CREDENTIALS_HEADER]: name };
+  }
+  if (headers !== undefined) out.headers = headers;
+  return out;
+}
+
+function withConfig<T extends object>(body: T, config: TileDBConfigInput | undefined) {
+  return config === undefined ? body : { ...body, config: toTileDBConfig(config) };
+}
+
+/** Removes the per-call keys, leaving the request body's fields. */
+function bodyFields<T extends object>(options: T) {
+  const {
+    config: _config,
+    credentialsName: _credentialsName,
+    signal: _signal,
+    timeout: _timeout,
+    retry: _retry,
+    headers: _headers,
+    ...fields
+  } = options as T & WithConfig & WithCredentialsName & GroupsRequestOptions;
+  return fields;
+}
+
+/**
+ * TileDB Cloud groups (API v2): create and register groups, list and change their members,
+ * read and write their metadata, deregister them.
+ *
+ * Every method that takes a group accepts `('namespace', 'name')`, a
+ * `'tiledb://namespace/name'` URI, or `{ namespace, name }`; `name` may be the group's
+ * UUID.
+ *
+ * ```ts
+ * const groups = new GroupsClient({ auth: apiKeyAuth(process.env.TILEDB_REST_TOKEN!) });
+ * const { tiledb_uri } = await groups.createGroup('acme', 'genomics', { tags: ['bio'] });
+ * ```
+ */
+export class GroupsClient {
+  readonly transport: Transport;
+
+  constructor(options: ClientOptions = {}) {
+    const { transport, ...rest } = options;
+    if (transport) {
+      if (rest.auth || rest.baseUrl !== undefined) {
+        throw new ConfigError(
+          'A shared transport already has its URL and credentials; do not also pass baseUrl or auth',
+        );
+      }
+      this.transport = transport;
+      return;
+    }
+    this.transport = new Transport({ ...rest, baseUrl: rest.baseUrl ?? DEFAULT_TILEDB_HOST });
+  }
+
+  /**
+   * Creates an empty group in `namespace` and returns its UUID (`id`), `name` and
+   * `tiledb_uri`. Pass `uri` to choose where its storage goes. A name already taken in
+   * the namespace is a `ConflictError`. Not retried on a network failure, since the first
+   * attempt may have created the group.
+   */
+  createGroup(
+    namespace: string,
+    name: string,
+    options?: CreateGroupOptions,
+  ): Promise<GroupCreationResponse>;
+  createGroup(
+    group: Exclude<GroupRef, string> | string,
+    options?: CreateGroupOptions,
+  ): Promise<GroupCreationResponse>;
+  async createGroup(
+    first: GroupRef,
+    second?: string | CreateGroupOptions,
+    third?: CreateGroupOptions,
+  ): Promise<GroupCreationResponse> {
+    const { address, options } = addressAndOptions(first, second, third);
+    const body: GroupCreationRequest = withConfig(
+      { group_details: { ...bodyFields(options), name: address.name } },
+      options.config,
+    );
+    return this.transport.request({
+      ...callOptions(options),
+      method: 'POST',
+      path: GROUPS,
+      params: { namespace: address.namespace },
+      body,
+      bodySchema: GroupCreationRequestSchema,
+      responseSchema: GroupCreationResponseSchema,
+    });
+  }
+
+  /**
+   * Registers a group whose storage already exists at `uri`, optionally under a `parent`
+   * group (its name or UUID). The group is then addressable as `tiledb://namespace/name`.
+   */
+  registerGroup(namespace: string, name: string, options: RegisterGroupOptions): Promise<void>;
+  registerGroup(group: GroupRef, options: RegisterGroupOptions): Promise<void>;
+  async registerGroup(
+    first: GroupRef,
+    second?: string | RegisterGroupOptions,
+    third?: RegisterGroupOptions,
+  ): Promise<void> {
+    const { address, options } = addressAndOptions(first, second, third);
+    if ((options as Partial<RegisterGroupOptions>).uri === undefined) {
+      const message = 'uri is required: where the group storage already is, e.g. s3://bucket/group';
+      throw new RequestValidationError(
+        'group_details.uri',
+        [{ path: 'group_details.uri', message }],
+        {
+          message,
+        },
+      );
+    }
+    const body: GroupRegistrationRequest = withConfig(
+      { group_details: { ...bodyFields(options), name: address.name } },
+      options.config,
+    );
+    await this.transport.request({
+      ...callOptions(options),
+      method: 'PUT',
+      path: GROUPS,
+      params: { namespace: address.namespace },
+      body,
+      bodySchema: GroupRegistrationRequestSchema,
+    });
+  }
+
+  /** Returns the group's members and its metadata as a plain `{ key: value }` object. */
+  retrieveGroup(
+    namespace: string,
+    name: string,
+    options?: RetrieveGroupOptions,
+  ): Promise<GroupContents>;
+  retrieveGroup(group: GroupRef, options?: RetrieveGroupOptions): Promise<GroupContents>;
+  async retrieveGroup(
+    first: GroupRef,
+    second?: string | RetrieveGroupOptions,
+    third?: RetrieveGroupOptions,
+  ): Promise<GroupContents> {
+    const { address, options } = addressAndOptions(first, second, third);
+    const body: GroupContentsRetrievalRequest = withConfig({}, options.config);
+    const contents = await this.transport.request({
+      ...callOptions(options),
+      method: 'POST',
+      path: GROUP,
+      params: address,
+      body,
+      bodySchema: GroupContentsRetrievalRequestSchema,
+      responseSchema: GroupContentsRetrievalResponseSchema,
+      idempotent: true,
+    });
+    return {
+      members: contents.members ?? [],
+      metadata: fromMetadataEntries(contents.metadata?.entries),
+    };
+  }
+
+  /**
+   * Adds and removes members in one request. Adding a member that is already there, or
+   * removing one that is not, is a `BadRequestError` and changes nothing.
+   */
+  updateGroupContents(
+    namespace: string,
+    name: string,
+    changes: GroupContentsChanges,
+    options?: UpdateGroupContentsOptions,
+  ): Promise<void>;
+  updateGroupContents(
+    group: GroupRef,
+    changes: GroupContentsChanges,
+    options?: UpdateGroupContentsOptions,
+  ): Promise<void>;
+  async updateGroupContents(
+    first: GroupRef,
+    second: string | GroupContentsChanges,
+    third?: GroupContentsChanges | UpdateGroupContentsOptions,
+    fourth?: UpdateGroupContentsOptions,
+  ): Promise<void> {
+    const positional = typeof second === 'string';
+    const changes = (positional ? third : second) as GroupContentsChanges | undefined;
+    const rest = (positional ? fourth : third) as UpdateGroupContentsOptions | undefined;
+    const { address, options } = addressAndOptions(
+      first,
+      positional ? second : rest,
+      positional ? rest : undefined,
+    );
+    await this.#changeContents(address, changes, options);
+  }
+
+  /** Adds one member or several: `{ uri, type: 'ARRAY' | 'GROUP', name? }`. */
+  addMembers(
+    namespace: string,
+    name: string,
+    members: GroupMemberToAdd | GroupMemberToAdd[],
+    options?: MembersOptions,
+  ): Promise<void>;
+  addMembers(
+    group: GroupRef,
+    members: GroupMemberToAdd | GroupMemberToAdd[],
+    options?: MembersOptions,
+  ): Promise<void>;
+  async addMembers(
+    first: GroupRef,
+    second: string | GroupMemberToAdd | GroupMemberToAdd[],
+    third?: GroupMemberToAdd | GroupMemberToAdd[] | MembersOptions,
+    fourth?: MembersOptions,
+  ): Promise<void> {
+    const positional = typeof second === 'string';
+    const members = (positional ? third : second) as GroupMemberToAdd | GroupMemberToAdd[];
+    const rest = (positional ? fourth : third) as MembersOptions | undefined;
+    const { address, options } = addressAndOptions(
+      first,
+      positional ? second : rest,
+      positional ? rest : undefined,
+    );
+    const list = Array.isArray(members) ? members : [members];
+    await this.#changeContents(address, { members_to_add: list }, options);
+  }
+
+  /** Removes one member or several, each by URI (`tiledb://` or storage) or by name. */
+  removeMembers(
+    namespace: string,
+    name: string,
+    members: string | string[],
+    options?: MembersOptions,
+  ): Promise<void>;
+  removeMembers(
+    group: GroupRef,
+    members: string | string[],
+    options?: MembersOptions,
+  ): Promise<void>;
+  async removeMembers(
+    first: GroupRef,
+    second: string | string[],
+    third?: string | string[] | MembersOptions,
+    fourth?: MembersOptions,
+  ): Promise<void> {
+    // (namespace, name, members) is the only form whose third argument is a string or array.
+    const positional =
+      typeof second === 'string' && (typeof third === 'string' || Array.isArray(third));
+    const members = (positional ? third : second) as string | string[];
+    const rest = (positional ? fourth : third) as MembersOptions | undefined;
+    const { address, options } = addressAndOptions(
+      first,
+      positional ? (second as string) : rest,
+      positional ? rest : undefined,
+    );
+    const list = Array.isArray(members) ? members : [members];
+    await this.#changeContents(address, { members_to_remove: list }, options);
+  }
+
+  async #changeContents(
+    address: Address,
+    changes: GroupContentsChanges | undefined,
+    options: UpdateGroupContentsOptions,
+  ): Promise<void> {
+    const body: GroupContentsChangesRequest = withConfig(
+      { group_changes: changes as GroupContentsChangesRequest['group_changes'] },
+      options.config,
+    );
+    await this.transport.request({
+      ...callOptions(options),
+      method: 'PATCH',
+      path: GROUP,
+      params: address,
+      body,
+      bodySchema: GroupContentsChangesRequestSchema,
+    });
+  }
+
+  /** Returns the group's metadata as a plain `{ key: value }` object. */
+  getGroupMetadata(
+    namespace: string,
+    name: string,
+    options?: GroupMetadataOptions,
+  ): Promise<MetadataValues>;
+  getGroupMetadata(group: GroupRef, options?: GroupMetadataOptions): Promise<MetadataValues>;
+  async getGroupMetadata(
+    first: GroupRef,
+    second?: string | GroupMetadataOptions,
+    third?: GroupMetadataOptions,
+  ): Promise<MetadataValues> {
+    const { address, options } = addressAndOptions(first, second, third);
+    const body: GroupMetadataRetrievalRequest = withConfig({}, options.config);
+    const metadata = await this.transport.request({
+      ...callOptions(options, { credentials: false }),
+      method: 'POST',
+      path: GROUP_METADATA,
+      params: address,
+      body,
+      bodySchema: GroupMetadataRetrievalRequestSchema,
+      responseSchema: MetadataSchema,
+      idempotent: true,
+    });
+    return fromMetadataEntries(metadata.entries);
+  }
+
+  /**
+   * Merges `changes` into the group's metadata: a value sets its key, `null` deletes it,
+   * keys not named stay as they are. Strings are stored as `STRING_UTF8`, booleans as
+   * `BOOL`, integers as `INT64`, other numbers as `FLOAT64`, `Uint8Array` as `BLOB`.
+   */
+  updateGroupMetadata(
+    namespace: string,
+    name: string,
+    changes: MetadataChanges,
+    options?: GroupMetadataOptions,
+  ): Promise<void>;
+  updateGroupMetadata(
+    group: GroupRef,
+    changes: MetadataChanges,
+    options?: GroupMetadataOptions,
+  ): Promise<void>;
+  async updateGroupMetadata(
+    first: GroupRef,
+    second: string | MetadataChanges,
+    third?: MetadataChanges | GroupMetadataOptions,
+    fourth?: GroupMetadataOptions,
+  ): Promise<void> {
+    const positional = typeof second === 'string';
+    const changes = (positional ? third : second) as MetadataChanges;
+    const rest = (positional ? fourth : third) as GroupMetadataOptions | undefined;
+    const { address, options } = addressAndOptions(
+      first,
+      positional ? second : rest,
+      positional ? rest : undefined,
+    );
+    const valid = validateRequest(MetadataChangesSchema, changes, 'metadata');
+    const body: GroupMetadataUpdateRequest = withConfig(
+      { metadata: { entries: toMetadataEntries(valid) } },
+      options.config,
+    );
+    await this.transport.request({
+      ...callOptions(options, { credentials: false }),
+      method: 'PUT',
+      path: GROUP_METADATA,
+      params: address,
+      body,
+      bodySchema: GroupMetadataUpdateRequestSchema,
+    });
+  }
+
+  /**
+   * Deregisters the group; its storage is left alone. With `recursive: true`, every
+   * subgroup and array inside is deregistered too.
+   */
+  deregisterGroup(namespace: string, name: string, options?: DeregisterGroupOptions): Promise<void>;
+  deregisterGroup(group: GroupRef, options?: DeregisterGroupOptions): Promise<void>;
+  async deregisterGroup(
+    first: GroupRef,
+    second?: string | DeregisterGroupOptions,
+    third?: DeregisterGroupOptions,
+  ): Promise<void> {
+    const { address, options } = addressAndOptions(first, second, third);
+    const recursive = validateRequest(
+      v.optional(v.boolean('recursive must be a boolean')),
+      options.recursive,
+      'recursive',
+    );
+    await this.transport.request({
+      ...callOptions(options),
+      method: 'DELETE',
+      path: GROUP,
+      params: address,
+      // The server reads the flag as a string; only a lowercase `true` turns it on.
+      query: { recursive: recursive ? 'true' : undefined },
+    });
+  }
+
+  /**
+   * True when the group exists and the caller may see it, false on a 404. Any other
+   * failure (authentication, permission, network) throws.
+   */
+  groupExists(namespace: string, name: string, options?: GroupExistsOptions): Promise<boolean>;
+  groupExists(group: GroupRef, options?: GroupExistsOptions): Promise<boolean>;
+  async groupExists(
+    first: GroupRef,
+    second?: string | GroupExistsOptions,
+    third?: GroupExistsOptions,
+  ): Promise<boolean> {
+    const { address, options } = addressAndOptions(first, second, third);
+    try {
+      await this.transport.request({
+        ...callOptions(options),
+        method: 'OPTIONS',
+        path: GROUP,
+        params: address,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
+  }
+}
