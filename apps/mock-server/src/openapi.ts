@@ -1,0 +1,123 @@
+/** `/openapi.json`: the routes this server actually serves, with their core schemas. */
+import { toJsonSchema } from '@valibot/to-json-schema';
+import type * as v from 'valibot';
+import type { AnyRouteSpec } from './plugin.js';
+
+function schemaOf(schema: v.GenericSchema): Record<string, unknown> {
+  const out = toJsonSchema(schema, { errorMode: 'ignore', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
+  delete out['$schema'];
+  return out;
+}
+
+const TILEDB_ERROR = {
+  type: 'object',
+  properties: {
+    code: { type: 'integer' },
+    message: { type: 'string' },
+    request_id: { type: 'string' },
+  },
+};
+const AUTHRESS_ERROR = {
+  type: 'object',
+  properties: {
+    title: { type: 'string' },
+    errorCode: { type: 'string' },
+    errorId: { type: 'string' },
+  },
+};
+
+export function buildOpenApi(routes: readonly AnyRouteSpec[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (route.query) {
+      const query = schemaOf(route.query) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        params.push({
+          name,
+          in: 'query',
+          required: query.required?.includes(name) ?? false,
+          schema: schema as { type: string },
+        });
+      }
+    }
+    const errorSchema = route.api === 'authress' ? AUTHRESS_ERROR : TILEDB_ERROR;
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      const contentType =
+        response.contentType ??
+        (route.api === 'authress' && Number(status) < 300
+          ? 'application/links+json'
+          : 'application/json');
+      responses[status] = response.schema
+        ? {
+            description: response.description,
+            content: { [contentType]: { schema: schemaOf(response.schema) } },
+          }
+        : { description: response.description };
+    }
+    responses['default'] = {
+      description: 'Error',
+      content: { 'application/json': { schema: errorSchema } },
+    };
+    const operation: Record<string, unknown> = {
+      operationId: route.operationId,
+      tags: route.tags ?? [route.api],
+      ...(route.summary ? { summary: route.summary } : {}),
+      ...(params.length > 0 ? { parameters: params } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: route.bodyRequired ?? true,
+              content: { 'application/json': { schema: schemaOf(route.body) } },
+            },
+          }
+        : {}),
+      responses,
+      security:
+        route.auth === false
+          ? []
+          : route.api === 'authress'
+            ? [{ AuthressBearer: [] }]
+            : route.api === 'admin'
+              ? [{}, { ApiKeyAuth: [] }, { BasicAuth: [] }]
+              : [{ ApiKeyAuth: [] }, { BasicAuth: [] }, { BearerApiKey: [] }],
+    };
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'iamkit-mock',
+      version,
+      description:
+        'TileDB Cloud (/v1, /v2, /v4) and Authress (/authress) in miniature, generated from the routes this server registers.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-TILEDB-REST-API-KEY' },
+        BasicAuth: { type: 'http', scheme: 'basic' },
+        BearerApiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A TileDB API key as a bearer token',
+        },
+        AuthressBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      },
+    },
+  };
+}
