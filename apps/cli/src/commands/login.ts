@@ -142,8 +142,7 @@ export default defineIamkitCommand({
     const who = usernameOf(user) ?? username ?? 'unknown user';
     if (out.mode === 'json') out.json(user);
     out.success(`Logged in to ${options.baseUrl} as ${who} (profile ${config.profile})`);
-    const envCreds = config.tiledbCredentials?.source.startsWith('env');
-    if (envCreds) {
+    if (config.tiledbCredentials?.layer === 'env') {
       out.warn(
         `credentials in the environment (${config.tiledbCredentials?.source}) still take precedence over the profile`,
       );

@@ -43,7 +43,7 @@ export default defineIamkitCommand({
     if (remaining.length > 0) {
       ctx.out.warn(`${remaining.join(', ')} still set in the environment; unset to log out fully`);
     }
-    const cloudJson = config.tiledbCredentials?.source === 'cloud.json';
+    const cloudJson = config.tiledbCredentials?.layer === 'cloud.json';
     if (tiledb && cloudJson) {
       ctx.out.warn('~/.tiledb/cloud.json still holds credentials (iamkit never edits that file)');
     }

@@ -30,9 +30,10 @@ export interface Setting {
   secret: boolean;
 }
 
-export type TileDBCredentials =
-  | { kind: 'api_key'; apiKey: string; source: string }
-  | { kind: 'basic'; username: string; password: string; source: string };
+export type TileDBCredentials = { source: string; layer: SourceKind } & (
+  | { kind: 'api_key'; apiKey: string }
+  | { kind: 'basic'; username: string; password: string }
+);
 
 export interface ResolvedConfig {
   profile: string;
@@ -77,7 +78,8 @@ function profileLayer(profile: Profile | undefined, name: string): Layer {
 function credentialsFrom(layer: Layer): TileDBCredentials | undefined {
   const { values } = layer;
   const apiKey = values['tiledb.api_key'];
-  if (apiKey) return { kind: 'api_key', apiKey: apiKey.value, source: apiKey.source };
+  if (apiKey)
+    return { kind: 'api_key', apiKey: apiKey.value, source: apiKey.source, layer: layer.kind };
   const username = values['tiledb.username'];
   const password = values['tiledb.password'];
   if (username && password) {
@@ -85,7 +87,13 @@ function credentialsFrom(layer: Layer): TileDBCredentials | undefined {
       username.source === password.source
         ? username.source
         : `${username.source}, ${password.source}`;
-    return { kind: 'basic', username: username.value, password: password.value, source };
+    return {
+      kind: 'basic',
+      username: username.value,
+      password: password.value,
+      source,
+      layer: layer.kind,
+    };
   }
   return undefined;
 }

@@ -1,0 +1,149 @@
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliHarness, startCli } from './helpers.js';
+
+let cli: CliHarness;
+
+beforeAll(async () => {
+  cli = await startCli();
+});
+afterAll(async () => {
+  await cli.close();
+});
+
+describe('login, whoami, logout', () => {
+  it('whoami without credentials exits 4 with a login hint', async () => {
+    const result = await cli.run(['whoami', '--profile', 'nobody']);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('error: no TileDB credentials for profile "nobody"');
+    expect(result.stderr).toContain('iamkit login');
+  });
+
+  it('login with --api-key checks the key, saves the profile with mode 0600', async () => {
+    const result = await cli.run(['login', '--host', cli.server.url, '--api-key', 'demo-api-key']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(await cli.readConfig()).toEqual({
+      version: 1,
+      profiles: { default: { 'tiledb.host': cli.server.url, 'tiledb.api_key': 'demo-api-key' } },
+    });
+    expect((await stat(cli.configPath)).mode & 0o777).toBe(0o600);
+    expect((await stat(dirname(cli.configPath))).mode & 0o777).toBe(0o700);
+  });
+
+  it('whoami prints the user as key<TAB>value lines when piped', async () => {
+    const result = await cli.run(['whoami']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toContain('username\tdemo');
+    expect(lines).toContain('email\tdemo@example.com');
+    expect(lines).toContain(`host\t${cli.server.url}`);
+    expect(lines).toContain('credentials\tprofile default');
+  });
+
+  it('whoami --json prints the API response', async () => {
+    const result = await cli.run(['whoami', '--json']);
+    const user = JSON.parse(result.stdout);
+    expect(user).toMatchObject({ username: 'demo', email: 'demo@example.com' });
+    expect(user.organizations[0]).toMatchObject({ organization_name: 'demo-org', role: 'owner' });
+    expect(user).not.toHaveProperty('host');
+  });
+
+  it('login with --username and --password-stdin saves a second profile', async () => {
+    const result = await cli.run(
+      [
+        'login',
+        '--host',
+        cli.server.url,
+        '--username',
+        'demo-member',
+        '--password-stdin',
+        '--profile',
+        'member',
+      ],
+      { input: 'demo-member-password\n' },
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const config = (await cli.readConfig()) as { profiles: Record<string, unknown> };
+    expect(config.profiles['member']).toEqual({
+      'tiledb.host': cli.server.url,
+      'tiledb.username': 'demo-member',
+      'tiledb.password': 'demo-member-password',
+    });
+    const who = await cli.run(['whoami', '--profile', 'member']);
+    expect(who.stdout).toContain('username\tdemo-member');
+    const viaEnv = await cli.run(['whoami'], { env: { IAMKIT_PROFILE: 'member' } });
+    expect(viaEnv.stdout).toContain('username\tdemo-member');
+  });
+
+  it('rejected credentials exit 4 and save nothing', async () => {
+    const before = await cli.readConfig();
+    const result = await cli.run([
+      'login',
+      '--host',
+      cli.server.url,
+      '--api-key',
+      'not-a-key',
+      '--profile',
+      'bad',
+    ]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('rejected these credentials; nothing was saved');
+    expect(result.stderr).not.toContain('not-a-key');
+    expect(await cli.readConfig()).toEqual(before);
+  });
+
+  it('login without credentials on a pipe is a usage error', async () => {
+    const result = await cli.run(['login', '--host', cli.server.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--api-key');
+  });
+
+  it('login --authress checks the access key format and saves URL and key', async () => {
+    const client = cli.server.identities.serviceClients[0]!;
+    const result = await cli.run(
+      [
+        'login',
+        '--authress',
+        '--authress-url',
+        cli.server.authressUrl,
+        '--access-key-stdin',
+        '--profile',
+        'member',
+      ],
+      { input: `${client.accessKey}\n` },
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const config = (await cli.readConfig()) as { profiles: Record<string, Record<string, string>> };
+    expect(config.profiles['member']?.['authress.url']).toBe(cli.server.authressUrl);
+    expect(config.profiles['member']?.['authress.access_key']).toBe(client.accessKey);
+
+    const bad = await cli.run(
+      ['login', '--authress', '--authress-url', cli.server.authressUrl, '--access-key-stdin'],
+      { input: 'not-an-access-key\n' },
+    );
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).not.toContain('not-an-access-key');
+  });
+
+  it('logout removes the credentials but keeps the host', async () => {
+    const result = await cli.run(['logout', '--profile', 'member']);
+    expect(result.code).toBe(0);
+    const config = (await cli.readConfig()) as { profiles: Record<string, unknown> };
+    expect(config.profiles['member']).toEqual({
+      'tiledb.host': cli.server.url,
+      'authress.url': cli.server.authressUrl,
+    });
+    const who = await cli.run(['whoami', '--profile', 'member']);
+    expect(who.code).toBe(4);
+  });
+
+  it('logout warns when the environment still holds a token', async () => {
+    const result = await cli.run(['logout', '--profile', 'member'], {
+      env: { TILEDB_REST_TOKEN: 'demo-api-key' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('TILEDB_REST_TOKEN still set');
+  });
+});

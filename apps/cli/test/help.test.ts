@@ -1,0 +1,104 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectTree } from '../src/completion.js';
+import { root } from '../src/root.js';
+import { runBin, TRACE_HOOK } from './helpers.js';
+
+let home: string;
+let paths: string[];
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'iamkit-help-'));
+  paths = (await collectTree(root)).map((node) => node.path);
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('--version', () => {
+  it('prints the package version', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const result = await runBin(home, [flag]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toBe(`iamkit ${pkg.version}\n`);
+    }
+  });
+});
+
+describe('--help', () => {
+  it('lists the top-level commands with a description, examples and exit codes', async () => {
+    const result = await runBin(home, ['--help']);
+    expect(result.code).toBe(0);
+    for (const name of ['login', 'logout', 'whoami', 'config', 'completion']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    }
+    expect(result.stdout).toContain('EXAMPLES\n  $ iamkit');
+    expect(result.stdout).toContain('EXIT CODES');
+    expect(result.stdout).toContain('--json');
+  });
+
+  it('no arguments prints the same help', async () => {
+    const [bare, help] = await Promise.all([runBin(home, []), runBin(home, ['--help'])]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe(help.stdout);
+  });
+
+  it('every command and group has a description, a usage line and an example', async () => {
+    expect(paths.length).toBeGreaterThan(8);
+    for (const path of paths) {
+      const args = path === '' ? ['--help'] : [...path.split(' '), '--help'];
+      const result = await runBin(home, args);
+      expect(result.code, `iamkit ${path} --help`).toBe(0);
+      const [description] = result.stdout.split('\n');
+      expect(description, `description of "${path}"`).toMatch(/\S{3,}/);
+      expect(result.stdout, path).toContain(`USAGE\n  iamkit${path ? ` ${path}` : ''}`);
+      expect(result.stdout, path).toMatch(/EXAMPLES\n {2}\$ iamkit /);
+    }
+  });
+
+  it('-h works after arguments and flags too', async () => {
+    const result = await runBin(home, ['config', 'get', 'tiledb.host', '-h']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('USAGE\n  iamkit config get <key>');
+  });
+
+  it('neither --help nor --version loads ky, fetch, the transport or a domain client', async () => {
+    const heavy =
+      /\/node_modules\/(\.pnpm\/)?ky|@iamkit\/(transport|groups|authress)|packages\/(transport|groups|authress)\/|undici/;
+    const cases = [
+      ['--version'],
+      ...paths.map((p) => (p ? [...p.split(' '), '--help'] : ['--help'])),
+    ];
+    for (const args of cases) {
+      const trace = join(home, `trace-${args.join('-')}.txt`);
+      const result = await runBin(home, args, {
+        nodeArgs: ['--import', TRACE_HOOK],
+        env: { IAMKIT_TRACE_FILE: trace },
+      });
+      expect(result.code, args.join(' ')).toBe(0);
+      const loaded = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+      expect(
+        loaded.some((url) => url.includes('/dist/bin.js')),
+        'trace works',
+      ).toBe(true);
+      expect(
+        loaded.filter((url) => heavy.test(url)),
+        `iamkit ${args.join(' ')}`,
+      ).toEqual([]);
+    }
+  });
+
+  it('the trace does see ky and fetch when a command really calls the API', async () => {
+    const trace = join(home, 'trace-whoami.txt');
+    await runBin(home, ['whoami', '--host', 'http://127.0.0.1:9'], {
+      nodeArgs: ['--import', TRACE_HOOK],
+      env: { IAMKIT_TRACE_FILE: trace, TILEDB_REST_TOKEN: 'some-token' },
+    });
+    const loaded = await readFile(trace, 'utf8');
+    expect(loaded).toMatch(/ky/);
+    expect(loaded).toContain('undici');
+  });
+});
