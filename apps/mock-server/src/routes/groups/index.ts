@@ -1,0 +1,475 @@
+/**
+ * TileDB Cloud groups, API v2: the eight operations of `GroupsApi`, with the semantics of
+ * the real service. A group lives in a namespace (a user's or an organization's) and is
+ * addressed by name or UUID; reads need `read` access to the namespace, changes `write`.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type GroupContentsChangesRequest,
+  GroupContentsChangesRequestSchema,
+  GroupContentsRetrievalRequestSchema,
+  GroupContentsRetrievalResponseSchema,
+  GroupCreationRequestSchema,
+  GroupCreationResponseSchema,
+  GroupMetadataRetrievalRequestSchema,
+  GroupMetadataUpdateRequestSchema,
+  GroupRegistrationRequestSchema,
+  MetadataSchema,
+} from '@iamkit/core/groups';
+import {
+  ApiError,
+  authorizeNamespace,
+  badRequest,
+  type Collection,
+  conflict,
+  defineRoutes,
+  forbidden,
+  json,
+  type MockContext,
+  type NamespacePermission,
+  noContent,
+  notFound,
+  tiledbCaller,
+} from '../../plugin.js';
+import {
+  defaultMemberName,
+  defaultStorageUri,
+  descendants,
+  findGroup,
+  findMember,
+  GROUPS_COLLECTION,
+  type GroupRecord,
+  type MemberRecord,
+  type MetadataEntryRecord,
+  normalizeUri,
+  resolveGroupUri,
+  tiledbUri,
+  uriAliases,
+} from './records.js';
+
+const NAMESPACE_PATH = '/v2/groups/:group_namespace';
+const GROUP_PATH = '/v2/groups/:group_namespace/:group_name';
+const METADATA_PATH = '/v2/groups/:group_namespace/:group_name/metadata';
+const CREDENTIALS_HEADER = 'X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME';
+const TAGS = ['groups'];
+const ERROR = { description: 'error response' };
+
+function groups(c: MockContext): Collection<GroupRecord> {
+  return c.var.mock.store.collection<GroupRecord>(GROUPS_COLLECTION);
+}
+
+function groupNotFound(namespace: string, name: string): ApiError {
+  return notFound(`Group "${name}" was not found in namespace "${namespace}"`);
+}
+
+/** The group named in the path, once the caller may act on its namespace. */
+function loadGroup(
+  c: MockContext,
+  permission: NamespacePermission,
+  params: Record<string, string>,
+) {
+  const namespace = params['group_namespace']!;
+  const name = params['group_name']!;
+  authorizeNamespace(c, namespace, permission);
+  const group = findGroup(groups(c), namespace, name);
+  if (!group) throw groupNotFound(namespace, name);
+  return group;
+}
+
+/** The optional storage-credentials header; an empty value is a mistake, not "none". */
+function credentialsName(c: MockContext): string | undefined {
+  const value = c.req.header(CREDENTIALS_HEADER);
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw badRequest(`${CREDENTIALS_HEADER} must not be empty`);
+  return value;
+}
+
+function refuseTakenName(c: MockContext, namespace: string, name: string) {
+  const existing = findGroup(groups(c), namespace, name);
+  if (existing && existing.name === name) {
+    throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
+  }
+}
+
+function refuseTakenStorage(c: MockContext, uri: string) {
+  const owner = resolveGroupUri(groups(c), uri);
+  if (owner && !uri.toLowerCase().startsWith('tiledb://')) {
+    throw conflict(`Storage ${uri} is already registered as group ${tiledbUri(owner)}`);
+  }
+}
+
+function requireName(name: string | undefined): string {
+  if (name === undefined) {
+    throw badRequest('group_details.name is required', [
+      { field: 'group_details.name', message: 'is required' },
+    ]);
+  }
+  return name;
+}
+
+/** Applies removals then additions to a copy of `group.members`, refusing anything unclear. */
+function changedMembers(
+  c: MockContext,
+  group: GroupRecord,
+  changes: NonNullable<GroupContentsChangesRequest['group_changes']>,
+): MemberRecord[] {
+  const all = groups(c);
+  let members = [...group.members];
+  (changes.members_to_remove ?? []).forEach((uriOrName, index) => {
+    const member = findMember(all, members, uriOrName);
+    if (!member) {
+      throw badRequest(
+        `group_changes.members_to_remove[${index}]: "${uriOrName}" is not a member of group ${tiledbUri(group)}`,
+      );
+    }
+    members = members.filter((candidate) => candidate !== member);
+  });
+  const ownAliases = uriAliases(all, tiledbUri(group));
+  (changes.members_to_add ?? []).forEach((toAdd, index) => {
+    const field = `group_changes.members_to_add[${index}]`;
+    const uri = toAdd.uri!;
+    const type = toAdd.type!;
+    const aliases = uriAliases(all, uri);
+    if ([...aliases].some((alias) => ownAliases.has(alias))) {
+      throw badRequest(`${field}: a group cannot be a member of itself`);
+    }
+    const target = resolveGroupUri(all, uri);
+    if (target && type !== 'GROUP') {
+      throw badRequest(`${field}: ${uri} is a group; add it with type GROUP, not ${type}`);
+    }
+    const name = toAdd.name ?? defaultMemberName(all, uri);
+    const same = members.find((member) =>
+      [...uriAliases(all, member.uri)].some((alias) => aliases.has(alias)),
+    );
+    if (same) {
+      throw badRequest(
+        `${field}: ${uri} is already a member of group ${tiledbUri(group)} (as "${same.name}")`,
+      );
+    }
+    if (members.some((member) => member.name === name)) {
+      throw badRequest(
+        `${field}: group ${tiledbUri(group)} already has a member named "${name}"; give this one another name`,
+      );
+    }
+    members.push({ name, uri, type });
+  });
+  return members;
+}
+
+function mergedMetadata(
+  current: readonly MetadataEntryRecord[],
+  entries: ReadonlyArray<{
+    key?: string | undefined;
+    type?: string | undefined;
+    valueNum?: number | undefined;
+    value?: unknown;
+    del?: boolean | undefined;
+  }>,
+): MetadataEntryRecord[] {
+  const byKey = new Map(current.map((entry) => [entry.key, entry]));
+  for (const entry of entries) {
+    const key = entry.key!;
+    if (entry.del === true) {
+      byKey.delete(key);
+      continue;
+    }
+    const stored: MetadataEntryRecord = { key, value: entry.value };
+    if (entry.type !== undefined) stored.type = entry.type;
+    if (entry.valueNum !== undefined) stored.valueNum = entry.valueNum;
+    byKey.set(key, stored);
+  }
+  return [...byKey.values()];
+}
+
+export default defineRoutes({
+  name: 'groups',
+  register(r) {
+    r.route({
+      method: 'POST',
+      path: NAMESPACE_PATH,
+      api: 'tiledb',
+      operationId: 'createGroup',
+      summary: 'Creates an empty group',
+      tags: TAGS,
+      body: GroupCreationRequestSchema,
+      responses: {
+        201: { description: 'group created successfully', schema: GroupCreationResponseSchema },
+        400: ERROR,
+        404: ERROR,
+        409: ERROR,
+      },
+      async handler(c, { body, params }) {
+        const namespace = params['group_namespace']!;
+        authorizeNamespace(c, namespace, 'write');
+        const details = body.group_details;
+        const name = requireName(details.name);
+        const credentials = credentialsName(c);
+        refuseTakenName(c, namespace, name);
+        if (details.uri !== undefined) refuseTakenStorage(c, details.uri);
+        const id = randomUUID();
+        const now = c.var.mock.now().toISOString();
+        const record: GroupRecord = {
+          ...details,
+          id,
+          namespace,
+          name,
+          uri: details.uri ?? defaultStorageUri(namespace, id),
+          tags: details.tags ?? [],
+          origin: 'created',
+          members: [],
+          metadata: [],
+          created_by: tiledbCaller(c).username,
+          created_at: now,
+          updated_at: now,
+        };
+        if (credentials !== undefined) record.access_credentials_name = credentials;
+        await c.var.mock.store.write((tx) => {
+          const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          // Re-checked inside the write: another request may have taken the name meanwhile.
+          if (findGroup(all, namespace, name)?.name === name) {
+            throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
+          }
+          all.set(id, record);
+        });
+        return json(c, { id, name, tiledb_uri: tiledbUri(record) }, 201);
+      },
+    });
+
+    r.route({
+      method: 'PUT',
+      path: NAMESPACE_PATH,
+      api: 'tiledb',
+      operationId: 'registerGroup',
+      summary: 'Registers an already existing group',
+      tags: TAGS,
+      body: GroupRegistrationRequestSchema,
+      responses: { 201: { description: 'group registered' }, 400: ERROR, 404: ERROR, 409: ERROR },
+      async handler(c, { body, params }) {
+        const namespace = params['group_namespace']!;
+        authorizeNamespace(c, namespace, 'write');
+        const { parent: parentRef, ...details } = body.group_details;
+        const name = requireName(details.name);
+        if (details.uri === undefined) {
+          throw badRequest('group_details.uri is required: the storage URI of the existing group', [
+            { field: 'group_details.uri', message: 'is required' },
+          ]);
+        }
+        const uri = details.uri;
+        const credentials = details.access_credentials_name ?? credentialsName(c);
+        refuseTakenName(c, namespace, name);
+        refuseTakenStorage(c, uri);
+        const parent =
+          parentRef === undefined ? undefined : findGroup(groups(c), namespace, parentRef);
+        if (parentRef !== undefined && !parent) {
+          throw notFound(`Parent group "${parentRef}" was not found in namespace "${namespace}"`);
+        }
+        if (parent?.members.some((member) => member.name === name)) {
+          throw conflict(`Parent group ${tiledbUri(parent)} already has a member named "${name}"`);
+        }
+        const id = randomUUID();
+        const now = c.var.mock.now().toISOString();
+        const record: GroupRecord = {
+          ...details,
+          id,
+          namespace,
+          name,
+          uri,
+          tags: details.tags ?? [],
+          origin: 'registered',
+          members: [],
+          metadata: [],
+          created_by: tiledbCaller(c).username,
+          created_at: now,
+          updated_at: now,
+        };
+        if (credentials !== undefined) record.access_credentials_name = credentials;
+        if (parent) record.parent = parent.id;
+        await c.var.mock.store.write((tx) => {
+          const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          if (findGroup(all, namespace, name)?.name === name) {
+            throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
+          }
+          all.set(id, record);
+          if (parent) {
+            const current = all.get(parent.id) ?? parent;
+            all.set(parent.id, {
+              ...current,
+              members: [...current.members, { name, uri: tiledbUri(record), type: 'GROUP' }],
+              updated_at: now,
+            });
+          }
+        });
+        return noContent(c, 201);
+      },
+    });
+
+    r.route({
+      method: 'POST',
+      path: GROUP_PATH,
+      api: 'tiledb',
+      operationId: 'retrieveGroup',
+      summary: 'Retrieves the contents of a group',
+      tags: TAGS,
+      body: GroupContentsRetrievalRequestSchema,
+      bodyRequired: false,
+      responses: {
+        200: { description: 'group contents', schema: GroupContentsRetrievalResponseSchema },
+        404: ERROR,
+      },
+      handler(c, { params }) {
+        credentialsName(c);
+        const group = loadGroup(c, 'read', params);
+        return json(c, {
+          members: group.members.map(({ name, uri, type }) => ({ name, uri, type })),
+          metadata: { entries: group.metadata },
+        });
+      },
+    });
+
+    r.route({
+      method: 'PATCH',
+      path: GROUP_PATH,
+      api: 'tiledb',
+      operationId: 'updateGroupContents',
+      summary: 'Change the contents of the group',
+      tags: TAGS,
+      body: GroupContentsChangesRequestSchema,
+      responses: { 204: { description: 'contents changed' }, 400: ERROR, 404: ERROR },
+      async handler(c, { body, params }) {
+        credentialsName(c);
+        const group = loadGroup(c, 'write', params);
+        const members = changedMembers(c, group, body.group_changes ?? {});
+        await c.var.mock.store.write((tx) => {
+          tx.collection<GroupRecord>(GROUPS_COLLECTION).set(group.id, {
+            ...group,
+            members,
+            updated_at: c.var.mock.now().toISOString(),
+          });
+        });
+        return noContent(c, 204);
+      },
+    });
+
+    r.route({
+      method: 'POST',
+      path: METADATA_PATH,
+      api: 'tiledb',
+      operationId: 'getGroupMetadata',
+      summary: 'get metadata on a group using the requested config',
+      tags: TAGS,
+      body: GroupMetadataRetrievalRequestSchema,
+      bodyRequired: false,
+      responses: { 200: { description: 'group metadata', schema: MetadataSchema }, 404: ERROR },
+      handler(c, { params }) {
+        const group = loadGroup(c, 'read', params);
+        return json(c, { entries: group.metadata });
+      },
+    });
+
+    r.route({
+      method: 'PUT',
+      path: METADATA_PATH,
+      api: 'tiledb',
+      operationId: 'updateGroupMetadata',
+      summary: 'update metadata on a group',
+      tags: TAGS,
+      body: GroupMetadataUpdateRequestSchema,
+      responses: { 200: { description: 'metadata updated' }, 400: ERROR, 404: ERROR },
+      async handler(c, { body, params }) {
+        const group = loadGroup(c, 'write', params);
+        const metadata = mergedMetadata(group.metadata, body.metadata.entries ?? []);
+        await c.var.mock.store.write((tx) => {
+          tx.collection<GroupRecord>(GROUPS_COLLECTION).set(group.id, {
+            ...group,
+            metadata,
+            updated_at: c.var.mock.now().toISOString(),
+          });
+        });
+        return noContent(c, 200);
+      },
+    });
+
+    r.route({
+      method: 'DELETE',
+      path: GROUP_PATH,
+      api: 'tiledb',
+      operationId: 'deregisterGroup',
+      summary: 'Deregisters a group',
+      tags: TAGS,
+      responses: { 200: { description: 'group deregistered' }, 403: ERROR, 404: ERROR },
+      async handler(c, { params, query }) {
+        const recursive = query['recursive'];
+        if (recursive !== undefined && recursive !== 'true' && recursive !== 'false') {
+          throw badRequest(`recursive must be "true" or "false", got "${recursive}"`, [
+            { field: 'recursive', message: 'must be "true" or "false"' },
+          ]);
+        }
+        credentialsName(c);
+        const group = loadGroup(c, 'write', params);
+        const all = groups(c);
+        const doomed = recursive === 'true' ? descendants(all, group) : [group];
+        for (const child of doomed) {
+          if (child === group) continue;
+          try {
+            authorizeNamespace(c, child.namespace, 'write');
+          } catch (error) {
+            if (!(error instanceof ApiError)) throw error;
+            throw forbidden(
+              `Cannot deregister subgroup ${tiledbUri(child)} of ${tiledbUri(group)}: you may not change namespace "${child.namespace}"; nothing was deregistered`,
+            );
+          }
+        }
+        const doomedIds = new Set(doomed.map((child) => child.id));
+        const doomedAliases = new Set(
+          doomed.flatMap((child) => [...uriAliases(all, tiledbUri(child))]),
+        );
+        const now = c.var.mock.now().toISOString();
+        await c.var.mock.store.write((tx) => {
+          const writable = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          // Members and parents that pointed at a deregistered group would dangle: drop them.
+          for (const other of all.values()) {
+            if (doomedIds.has(other.id)) continue;
+            const members = other.members.filter(
+              (member) => !doomedAliases.has(normalizeUri(member.uri)),
+            );
+            const orphaned = other.parent !== undefined && doomedIds.has(other.parent);
+            if (members.length === other.members.length && !orphaned) continue;
+            const { parent, ...rest } = other;
+            writable.set(other.id, {
+              ...rest,
+              ...(orphaned ? {} : parent === undefined ? {} : { parent }),
+              members,
+              updated_at: now,
+            });
+          }
+          for (const id of doomedIds) writable.delete(id);
+        });
+        return noContent(c, 200);
+      },
+    });
+
+    r.route({
+      method: 'OPTIONS',
+      path: GROUP_PATH,
+      api: 'tiledb',
+      operationId: 'groupExists',
+      summary: 'can be used to check if the resource exists',
+      tags: TAGS,
+      responses: {
+        204: { description: 'the resource exists' },
+        404: { description: 'the resource does not exist' },
+      },
+      handler(c, { params }) {
+        credentialsName(c);
+        try {
+          loadGroup(c, 'read', params);
+        } catch (error) {
+          // The probe answers with a status alone, whatever the reason it cannot see the group.
+          if (error instanceof ApiError && error.status === 404) return noContent(c, 404);
+          throw error;
+        }
+        return noContent(c, 204);
+      },
+    });
+  },
+});

@@ -1,0 +1,216 @@
+/** Every operation through the real client against the real mock server. */
+import { describe, expect, it } from 'vitest';
+import { basicAuth, GroupsClient } from '../src/index.js';
+import { storedGroup, useMockServer } from './helpers.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const t = useMockServer();
+
+describe('a full story', () => {
+  it('creates, fills, describes, empties, deregisters and probes a group', async () => {
+    const { demo } = t;
+    const created = await demo.createGroup('demo', 'genomics', {
+      description: 'Every genomics array',
+      tags: ['bio', 'public-data'],
+    });
+    expect(created).toEqual({
+      id: expect.stringMatching(UUID),
+      name: 'genomics',
+      tiledb_uri: 'tiledb://demo/genomics',
+    });
+    expect(await demo.groupExists('demo', 'genomics')).toBe(true);
+
+    await demo.addMembers(created.tiledb_uri!, [
+      { uri: 'tiledb://demo/samples', type: 'ARRAY' },
+      { uri: 's3://lab-bucket/variants', type: 'ARRAY', name: 'variants' },
+    ]);
+    await demo.updateGroupMetadata('demo', 'genomics', { owner: 'lab-7', version: 3, draft: true });
+
+    const contents = await demo.retrieveGroup('tiledb://demo/genomics');
+    expect(contents).toEqual({
+      members: [
+        { name: 'samples', uri: 'tiledb://demo/samples', type: 'ARRAY' },
+        { name: 'variants', uri: 's3://lab-bucket/variants', type: 'ARRAY' },
+      ],
+      metadata: { owner: 'lab-7', version: 3, draft: true },
+    });
+
+    await demo.removeMembers('demo', 'genomics', 'variants');
+    await demo.removeMembers('tiledb://demo/genomics', ['tiledb://demo/samples']);
+    await demo.updateGroupMetadata('demo', 'genomics', { draft: null });
+    expect(await demo.retrieveGroup('demo', 'genomics')).toEqual({
+      members: [],
+      metadata: { owner: 'lab-7', version: 3 },
+    });
+
+    await demo.deregisterGroup('demo', 'genomics');
+    expect(await demo.groupExists('demo', 'genomics')).toBe(false);
+    expect(await demo.groupExists({ namespace: 'demo', name: created.id! })).toBe(false);
+  });
+});
+
+describe('createGroup', () => {
+  it('stores the details, the chosen storage and the credentials name', async () => {
+    await t.demo.createGroup('demo', 'reports', {
+      uri: 's3://acme/reports',
+      license_id: 'MIT',
+      config: { 'vfs.s3.region': 'eu-west-1' },
+      credentialsName: 'acme-s3',
+    });
+    expect(await storedGroup(t.server, 'reports')).toMatchObject({
+      namespace: 'demo',
+      uri: 's3://acme/reports',
+      license_id: 'MIT',
+      tags: [],
+      access_credentials_name: 'acme-s3',
+    });
+  });
+
+  it('works with HTTP basic authentication and in an organization', async () => {
+    const basic = new GroupsClient({
+      baseUrl: t.server.url,
+      auth: basicAuth({ username: 'demo', password: 'demo-password' }),
+    });
+    const created = await basic.createGroup('tiledb://demo-org/shared');
+    expect(created.tiledb_uri).toBe('tiledb://demo-org/shared');
+    // A read-only member of the organization sees it.
+    expect(await t.member.groupExists('demo-org', 'shared')).toBe(true);
+  });
+});
+
+describe('addressing', () => {
+  it('reaches a group by name, UUID, tiledb:// URI or parts', async () => {
+    const { id } = await t.demo.createGroup('demo', 'by-any-name');
+    await t.demo.updateGroupMetadata('demo', 'by-any-name', { n: 1 });
+    for (const ref of [
+      'tiledb://demo/by-any-name',
+      `tiledb://demo/${id}`,
+      { namespace: 'demo', name: id! },
+    ]) {
+      expect(await t.demo.getGroupMetadata(ref)).toEqual({ n: 1 });
+    }
+    expect(await t.demo.getGroupMetadata('demo', id!)).toEqual({ n: 1 });
+  });
+});
+
+describe('registerGroup', () => {
+  it('records existing storage under a parent, which then lists it', async () => {
+    await t.demo.createGroup('demo', 'projects');
+    await t.demo.registerGroup('demo', 'alpha', {
+      uri: 's3://acme/projects/alpha',
+      parent: 'projects',
+      description: 'Project alpha',
+      region: 'us-east-1',
+    });
+    expect(await t.demo.groupExists('tiledb://demo/alpha')).toBe(true);
+    expect((await t.demo.retrieveGroup('demo', 'projects')).members).toEqual([
+      { name: 'alpha', uri: 'tiledb://demo/alpha', type: 'GROUP' },
+    ]);
+    expect(await storedGroup(t.server, 'alpha')).toMatchObject({
+      uri: 's3://acme/projects/alpha',
+      origin: 'registered',
+      region: 'us-east-1',
+    });
+  });
+
+  it('registers a top-level group without a parent', async () => {
+    await t.demo.registerGroup('tiledb://demo/top', { uri: 'gcs://bucket/top' });
+    expect(await t.demo.retrieveGroup('demo', 'top')).toEqual({ members: [], metadata: {} });
+  });
+});
+
+describe('updateGroupContents', () => {
+  it('adds and removes in one request, by storage URI, tiledb:// URI or name', async () => {
+    await t.demo.createGroup('demo', 'library');
+    await t.demo.registerGroup('demo', 'shelf', { uri: 's3://acme/shelf' });
+    await t.demo.updateGroupContents('demo', 'library', {
+      members_to_add: [
+        { uri: 'tiledb://demo/shelf', type: 'GROUP' },
+        { uri: 'tiledb://demo/book', type: 'ARRAY', name: 'first-book' },
+      ],
+    });
+    // The shelf was added by its tiledb:// URI; its storage URI names the same member.
+    await t.demo.updateGroupContents('tiledb://demo/library', {
+      members_to_remove: ['s3://acme/shelf', 'first-book'],
+      members_to_add: [{ uri: 's3://acme/atlas', type: 'ARRAY' }],
+    });
+    expect((await t.demo.retrieveGroup('demo', 'library')).members).toEqual([
+      { name: 'atlas', uri: 's3://acme/atlas', type: 'ARRAY' },
+    ]);
+  });
+});
+
+describe('metadata', () => {
+  it('merges updates, deletes keys with null and round-trips every kind of value', async () => {
+    await t.demo.createGroup('demo', 'meta');
+    const values = {
+      title: 'Genomics ✓',
+      count: 42,
+      ratio: 0.25,
+      big: 2n ** 60n,
+      enabled: false,
+      sizes: [1, 2, 3],
+      raw: new Uint8Array([0, 1, 255]),
+    };
+    await t.demo.updateGroupMetadata('demo', 'meta', values);
+    await t.demo.updateGroupMetadata('demo', 'meta', { count: 43, ratio: null, extra: 'x' });
+    const { ratio: _removed, ...rest } = values;
+    expect(await t.demo.getGroupMetadata('demo', 'meta')).toEqual({
+      ...rest,
+      count: 43,
+      extra: 'x',
+    });
+    // Deleting a key that is not there is not an error.
+    await t.demo.updateGroupMetadata('demo', 'meta', { never: null });
+    expect((await t.demo.retrieveGroup('demo', 'meta')).metadata).toEqual({
+      ...rest,
+      count: 43,
+      extra: 'x',
+    });
+  });
+});
+
+describe('deregisterGroup', () => {
+  async function tree() {
+    await t.demo.createGroup('demo', 'root');
+    await t.demo.registerGroup('demo', 'child', { uri: 's3://acme/child', parent: 'root' });
+    await t.demo.createGroup('demo', 'grandchild');
+    await t.demo.addMembers('demo', 'child', { uri: 'tiledb://demo/grandchild', type: 'GROUP' });
+  }
+
+  it('leaves subgroups alone unless recursive', async () => {
+    await tree();
+    await t.demo.deregisterGroup('demo', 'root');
+    expect(await t.demo.groupExists('demo', 'root')).toBe(false);
+    expect(await t.demo.groupExists('demo', 'child')).toBe(true);
+    expect(await t.demo.groupExists('demo', 'grandchild')).toBe(true);
+  });
+
+  it('with recursive: true, deregisters every subgroup, sent as recursive=true', async () => {
+    await tree();
+    await t.demo.createGroup('demo', 'bystander');
+    await t.demo.addMembers('demo', 'bystander', { uri: 'tiledb://demo/child', type: 'GROUP' });
+    await t.demo.deregisterGroup('tiledb://demo/root', { recursive: true });
+    for (const name of ['root', 'child', 'grandchild']) {
+      expect(await t.demo.groupExists('demo', name)).toBe(false);
+    }
+    expect(await t.groupRequests()).toContain('DELETE /v2/groups/demo/root?recursive=true');
+    // A group that listed a deregistered one no longer does.
+    expect((await t.demo.retrieveGroup('demo', 'bystander')).members).toEqual([]);
+  });
+});
+
+describe('the OPTIONS probe on the wire', () => {
+  it('answers 204 or 404 with no body', async () => {
+    await t.demo.createGroup('demo', 'probe');
+    const probe = async (name: string) => {
+      const response = await fetch(`${t.server.url}/v2/groups/demo/${name}`, {
+        method: 'OPTIONS',
+        headers: { 'X-TILEDB-REST-API-KEY': 'demo-api-key' },
+      });
+      return [response.status, await response.text()];
+    };
+    expect(await probe('probe')).toEqual([204, '']);
+    expect(await probe('absent')).toEqual([404, '']);
+  });
+});
