@@ -1,0 +1,35 @@
+export type {
+  AccountLinks,
+  CollectionLinks,
+  Group,
+  GroupCollection,
+  GroupRequest,
+  Link,
+  Pagination,
+  PaginationNext,
+  ResponseError,
+  User,
+  UserRequest,
+} from '@iamkit/core';
+export {
+  APIError,
+  AuthenticationError,
+  ConfigError,
+  ConflictError,
+  IamkitError,
+  InvalidAccessKeyError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  RequestValidationError,
+} from '@iamkit/transport';
+export {
+  AuthressGroupsClient,
+  type AuthressGroupsClientOptions,
+  type AuthressRequestOptions,
+  type GetGroupsParams,
+  GroupModifiedError,
+  type ListAllGroupsParams,
+  type UpdateGroupOptions,
+} from './client.js';
