@@ -1,0 +1,142 @@
+// pnpm bench: (a) per-call cost of a transport GET next to raw fetch, interleaved, as ratios
+// of median wall time and client CPU time; (b) min+gzip size of a minimal browser bundle.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import ky from 'ky';
+import { Transport } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const GOAL_RATIO = 1.1;
+const GOAL_BYTES = 7 * 1024;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const CALLS = Number(process.env.BENCH_CALLS ?? 400);
+
+async function startServer() {
+  const child = spawn(process.execPath, [join(here, 'server.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim())));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.stdin.end() };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function perCall(baseUrl) {
+  const url = `${baseUrl}/v2/groups/demo/bench-group`;
+  const transport = new Transport({ baseUrl });
+  const kyClient = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
+  const contenders = {
+    'raw fetch': async () => {
+      const response = await fetch(url, { headers: { accept: 'application/json' } });
+      return JSON.parse(await response.text());
+    },
+    transport: () =>
+      transport.request({
+        method: 'GET',
+        path: '/v2/groups/{namespace}/{name}',
+        params: { namespace: 'demo', name: 'bench-group' },
+      }),
+    'ky alone': async () => {
+      const response = await kyClient(url, { headers: { accept: 'application/json' } });
+      return JSON.parse(await response.text());
+    },
+  };
+  const names = Object.keys(contenders);
+  for (const run of Object.values(contenders)) for (let i = 0; i < CALLS; i++) await run();
+  const wall = Object.fromEntries(names.map((name) => [name, []]));
+  const cpu = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round so no contender always runs first (or after a GC).
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) {
+      const run = contenders[name];
+      const cpuBefore = process.cpuUsage();
+      const start = performance.now();
+      for (let i = 0; i < CALLS; i++) await run();
+      const elapsed = performance.now() - start;
+      const used = process.cpuUsage(cpuBefore);
+      wall[name].push((elapsed * 1000) / CALLS);
+      cpu[name].push((used.user + used.system) / CALLS);
+    }
+  }
+  const base = { wall: median(wall['raw fetch']), cpu: median(cpu['raw fetch']) };
+  return names.map((name) => ({
+    name,
+    wallUs: median(wall[name]),
+    cpuUs: median(cpu[name]),
+    wallRatio: median(wall[name]) / base.wall,
+    cpuRatio: median(cpu[name]) / base.cpu,
+  }));
+}
+
+async function bundleSize() {
+  const result = await build({
+    entryPoints: [join(here, 'entry-browser.js')],
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  const output = Object.values(result.metafile.outputs)[0];
+  const byModule = {};
+  for (const [path, info] of Object.entries(output.inputs)) {
+    const key = path.includes('node_modules/')
+      ? path.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
+      : path.replace(/.*packages\//, '@iamkit/');
+    byModule[key] = (byModule[key] ?? 0) + info.bytesInOutput;
+  }
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, byModule };
+}
+
+const fmt = (n, digits = 1) => n.toFixed(digits);
+const server = await startServer();
+try {
+  console.log(
+    `@iamkit/transport bench — ${ROUNDS} interleaved rounds x ${CALLS} GETs, Node ${process.versions.node}`,
+  );
+  const rows = await perCall(server.url);
+  console.log('\n(a) per-call cost of one GET (median per call; server in a child process)');
+  console.log('contender      wall µs   cpu µs   wall ratio   cpu ratio');
+  for (const row of rows) {
+    console.log(
+      `${row.name.padEnd(13)} ${fmt(row.wallUs).padStart(7)} ${fmt(row.cpuUs).padStart(8)} ${fmt(row.wallRatio, 2).padStart(11)}x ${fmt(row.cpuRatio, 2).padStart(10)}x`,
+    );
+  }
+  const transportRow = rows.find((row) => row.name === 'transport');
+  const size = await bundleSize();
+  console.log('\n(b) minimal browser bundle (esbuild, platform browser, minified)');
+  console.log(`min ${size.min} B, min+gzip ${size.gzip} B (${fmt(size.gzip / 1024, 2)} KB)`);
+  const top = Object.entries(size.byModule).sort((a, b) => b[1] - a[1]);
+  for (const [name, bytes] of top)
+    console.log(`  ${name.padEnd(44)} ${String(bytes).padStart(6)} B min`);
+  console.log('\ngoal                               measured     status');
+  const wallOk = transportRow.wallRatio <= GOAL_RATIO;
+  const cpuOk = transportRow.cpuRatio <= GOAL_RATIO;
+  const sizeOk = size.gzip <= GOAL_BYTES;
+  console.log(
+    `wall time <= ${GOAL_RATIO}x raw fetch         ${fmt(transportRow.wallRatio, 2)}x        ${wallOk ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `client CPU <= ${GOAL_RATIO}x raw fetch        ${fmt(transportRow.cpuRatio, 2)}x        ${cpuOk ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `min+gzip bundle <= 7 KB            ${fmt(size.gzip / 1024, 2)} KB     ${sizeOk ? 'met' : 'MISSED'}`,
+  );
+} finally {
+  server.stop();
+}

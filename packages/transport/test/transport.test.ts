@@ -1,0 +1,298 @@
+import * as v from 'valibot';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type RequestEvent,
+  RequestValidationError,
+  type ResponseEvent,
+  ResponseValidationError,
+  Transport,
+  VERSION,
+} from '../src/index.js';
+import { sendJson, sendText, startServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.requests.length = 0;
+  server.setHandler((_req, res) => sendJson(res, 200, {}));
+});
+
+const fast = { retry: { baseDelay: 5, maxDelay: 20 } } as const;
+
+describe('requests', () => {
+  it('encodes each path parameter as one segment and leaves out null query values', async () => {
+    server.setHandler((req, res) => sendJson(res, 200, { url: req.url }));
+    const transport = new Transport({ baseUrl: server.url });
+    const data = await transport.request<{ url: string }>({
+      method: 'GET',
+      path: '/v2/groups/{namespace}/{name}',
+      params: { namespace: 'a/b', name: 'x y?#%' },
+      query: { page: 2, per_page: 10, flag: true, search: 'a&b=c', skip: null, gone: undefined },
+    });
+    expect(data.url).toBe(
+      '/v2/groups/a%2Fb/x%20y%3F%23%25?page=2&per_page=10&flag=true&search=a%26b%3Dc',
+    );
+  });
+
+  it('keeps a path prefix in the base URL and ignores trailing slashes', async () => {
+    server.setHandler((req, res) => sendJson(res, 200, { url: req.url }));
+    const transport = new Transport({ baseUrl: `${server.url}/authress//` });
+    expect(await transport.request({ method: 'GET', path: '/v1/groups' })).toEqual({
+      url: '/authress/v1/groups',
+    });
+  });
+
+  it.each([
+    [{ namespace: '', name: 'x' }, 'namespace', 'must not be empty'],
+    [{ namespace: '..', name: 'x' }, 'namespace', 'must not be ".."'],
+    [{ namespace: 'a', name: '.' }, 'name', 'must not be "."'],
+    [{ namespace: 'a' }, 'name', 'is required'],
+    [{ namespace: 'a', name: 'b', extra: 'c' }, 'extra', 'not a parameter'],
+  ])('rejects bad path parameters %j before sending', async (params, path, message) => {
+    const transport = new Transport({ baseUrl: server.url });
+    const error = await transport
+      .request({
+        method: 'GET',
+        path: '/v2/groups/{namespace}/{name}',
+        params: params as Record<string, string>,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestValidationError);
+    expect((error as RequestValidationError).path).toBe(path);
+    expect((error as RequestValidationError).message).toContain(message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('sends JSON bodies and the validated output of bodySchema', async () => {
+    server.setHandler((req, res) =>
+      sendJson(res, 201, { body: JSON.parse(req.body), type: req.headers['content-type'] }),
+    );
+    const transport = new Transport({ baseUrl: server.url });
+    const schema = v.strictObject({
+      name: v.pipe(v.string(), v.trim()),
+      size: v.optional(v.number(), 3),
+    });
+    const data = await transport.request({
+      method: 'POST',
+      path: '/v2/groups/ns',
+      body: { name: '  spaced  ' },
+      bodySchema: schema,
+    });
+    expect(data).toEqual({ body: { name: 'spaced', size: 3 }, type: 'application/json' });
+  });
+
+  it('validates the body before anything is sent and names the bad field', async () => {
+    const transport = new Transport({ baseUrl: server.url });
+    const schema = v.strictObject({
+      users: v.array(v.strictObject({ userId: v.pipe(v.string(), v.maxLength(5)) })),
+    });
+    const error = await transport
+      .request({
+        method: 'POST',
+        path: '/v1/groups',
+        body: { users: [{ userId: 'ok' }, { userId: 'far-too-long' }] },
+        bodySchema: schema,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestValidationError);
+    expect((error as RequestValidationError).path).toBe('users[1].userId');
+    expect((error as RequestValidationError).message).toMatch(
+      /^Invalid request: users\[1\]\.userId: /,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reads application/links+json as JSON and text/plain as text', async () => {
+    const transport = new Transport({ baseUrl: server.url });
+    server.setHandler((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/links+json; charset=utf-8' });
+      res.end('{"groups":[],"links":{"self":null}}');
+    });
+    expect(await transport.request({ method: 'GET', path: '/v1/groups' })).toEqual({
+      groups: [],
+      links: { self: null },
+    });
+    server.setHandler((_req, res) => sendText(res, 200, 'plain words'));
+    expect(await transport.request({ method: 'GET', path: '/text' })).toBe('plain words');
+  });
+
+  it.each([200, 201, 204])('reads an empty %i body as no value', async (status) => {
+    server.setHandler((_req, res) => {
+      res.writeHead(status, status === 204 ? {} : { 'content-type': 'application/json' });
+      res.end();
+    });
+    const transport = new Transport({ baseUrl: server.url });
+    expect(await transport.request({ method: 'DELETE', path: '/v2/groups/a/b' })).toBeUndefined();
+  });
+
+  it('answers OPTIONS probes without a body', async () => {
+    server.setHandler((req, res) => {
+      res.writeHead(req.method === 'OPTIONS' ? 204 : 500);
+      res.end();
+    });
+    const transport = new Transport({ baseUrl: server.url });
+    const { data, response } = await transport.requestWithResponse({
+      method: 'OPTIONS',
+      path: '/v2/groups/a/b',
+    });
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(204);
+  });
+
+  it('validates responses with responseSchema', async () => {
+    const transport = new Transport({ baseUrl: server.url });
+    const schema = v.looseObject({ name: v.string() });
+    server.setHandler((_req, res) => sendJson(res, 200, { name: 'g', extra: 1 }));
+    expect(await transport.request({ method: 'GET', path: '/g', responseSchema: schema })).toEqual({
+      name: 'g',
+      extra: 1,
+    });
+    server.setHandler((_req, res) => sendJson(res, 200, { name: 42 }));
+    const error = await transport
+      .request({ method: 'GET', path: '/g', responseSchema: schema })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).value).toEqual({ name: 42 });
+    expect((error as ResponseValidationError).issues[0]?.path).toBe('name');
+  });
+
+  it('reports a 2xx body that is not JSON although it says so', async () => {
+    server.setHandler((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"truncated":');
+    });
+    const transport = new Transport({ baseUrl: server.url });
+    const error = await transport.request({ method: 'GET', path: '/g' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).value).toBe('{"truncated":');
+    expect((error as ResponseValidationError).message).toContain('not valid JSON');
+  });
+
+  it('returns the raw response and the request id from the headers', async () => {
+    server.setHandler((_req, res) =>
+      sendJson(res, 200, { ok: true }, { 'x-request-id': 'req-123' }),
+    );
+    const transport = new Transport({ baseUrl: server.url });
+    const result = await transport.requestWithResponse({ method: 'GET', path: '/g' });
+    expect(result.data).toEqual({ ok: true });
+    expect(result.requestId).toBe('req-123');
+    expect(result.response.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('sends User-Agent, Accept, client and per-call headers in that precedence', async () => {
+    const transport = new Transport({
+      baseUrl: server.url,
+      userAgent: 'my-app/1.2',
+      headers: { 'X-Team': 'a', 'X-Both': 'client' },
+    });
+    await transport.request({
+      method: 'GET',
+      path: '/g',
+      headers: {
+        'x-both': 'call',
+        'X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME': 'cred',
+        'x-skip': undefined,
+      },
+      idempotencyKey: 'idem-1',
+    });
+    const headers = server.requests[0]?.headers ?? {};
+    expect(headers['user-agent']).toBe(
+      `my-app/1.2 iamkit-transport/${VERSION} node/${process.versions.node}`,
+    );
+    expect(headers['accept']).toContain('application/json');
+    expect(headers['x-team']).toBe('a');
+    expect(headers['x-both']).toBe('call');
+    expect(headers['x-tiledb-cloud-access-credentials-name']).toBe('cred');
+    expect(headers['idempotency-key']).toBe('idem-1');
+    expect(headers).not.toHaveProperty('x-skip');
+  });
+
+  it('shares one transport between clients through Transport.from', () => {
+    const shared = new Transport({ baseUrl: server.url });
+    expect(Transport.from({ transport: shared }, 'https://unused.example')).toBe(shared);
+    expect(Transport.from(undefined, 'https://api.tiledb.com').baseUrl).toBe(
+      'https://api.tiledb.com',
+    );
+    expect(Transport.from({ baseUrl: 'http://h:1/x/' }, 'https://api.tiledb.com').baseUrl).toBe(
+      'http://h:1/x',
+    );
+  });
+
+  it('rejects a bad base URL, timeout or retry option with ConfigError', () => {
+    expect(() => new Transport({ baseUrl: 'not a url' })).toThrow(/baseUrl is not an absolute URL/);
+    expect(() => new Transport({ baseUrl: 'ftp://h' })).toThrow(/http or https/);
+    expect(() => new Transport({ baseUrl: 'https://h', timeout: -1 })).toThrow(
+      /timeout must be a positive/,
+    );
+    expect(() => new Transport({ baseUrl: 'https://h', retry: { limit: 1.5 } })).toThrow(
+      /whole number/,
+    );
+  });
+});
+
+describe('hooks and debug tracing', () => {
+  it('calls hooks with redacted URLs and headers', async () => {
+    const events: Array<RequestEvent | ResponseEvent> = [];
+    server.setHandler((_req, res) => sendJson(res, 200, {}, { 'set-cookie': 'session=abc' }));
+    const transport = new Transport({
+      baseUrl: server.url,
+      headers: { 'x-tiledb-rest-api-key': 'hook-canary-key' },
+      hooks: {
+        beforeRequest: (event) => {
+          events.push(event);
+        },
+        afterResponse: (event) => {
+          events.push(event);
+        },
+      },
+    });
+    await transport.request({ method: 'GET', path: '/g', query: { api_key: 'query-canary' } });
+    expect(events).toHaveLength(2);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('hook-canary-key');
+    expect(text).not.toContain('query-canary');
+    expect(text).not.toContain('session=abc');
+    expect((events[0] as RequestEvent).headers['x-tiledb-rest-api-key']).toBe('[REDACTED]');
+    expect((events[1] as ResponseEvent).status).toBe(200);
+  });
+
+  it('traces to stderr when IAMKIT_LOG=debug, with secrets redacted', async () => {
+    vi.stubEnv('IAMKIT_LOG', 'debug');
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    try {
+      server.setHandler((_req, res) =>
+        sendJson(res, 404, { message: 'nope' }, { 'x-request-id': 'r-7' }),
+      );
+      const transport = new Transport({
+        baseUrl: server.url,
+        headers: { authorization: 'Bearer debug-canary-token' },
+      });
+      await transport.request({ method: 'GET', path: '/g' }).catch(() => undefined);
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    const log = lines.join('\n');
+    expect(log).toContain('→ GET');
+    expect(log).toContain('← 404 GET');
+    expect(log).toContain('request-id r-7');
+    expect(log).toContain('NotFoundError');
+    expect(log).not.toContain('debug-canary-token');
+  });
+
+  it('stays quiet without IAMKIT_LOG', async () => {
+    const spy = vi.spyOn(console, 'error');
+    try {
+      await new Transport({ baseUrl: server.url }).request({ method: 'GET', path: '/g' });
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
