@@ -24,14 +24,14 @@ export interface ParsedAccessKey {
   publicJwk: Ed25519PublicJwk;
 }
 
-export interface Ed25519PublicJwk {
+export type Ed25519PublicJwk = {
   kty: 'OKP';
   crv: 'Ed25519';
   x: string;
   kid?: string;
   alg?: 'EdDSA';
   use?: 'sig';
-}
+};
 
 export class AccessKeyError extends Error {
   constructor(message: string) {

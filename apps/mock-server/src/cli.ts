@@ -4,14 +4,17 @@
  * service-client access key. Exit codes: 0 ok, 1 runtime error, 2 bad usage or bad seed.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateAccessKey } from './authress-keys.js';
 import { SeedError } from './identities.js';
 import { DataFileError } from './journal.js';
+import type { DomainRoutes } from './plugin.js';
 import { type MockServer, startMockServer } from './server.js';
 
 const USAGE = `Usage:
-  iamkit-mock [--port 8080] [--host 127.0.0.1] [--data FILE] [--seed FILE] [--quiet]
+  iamkit-mock [--port 8080] [--host 127.0.0.1] [--data FILE] [--seed FILE] [--routes FILE] [--quiet]
   iamkit-mock keygen [--client-id sc_x] [--account-id acc-x] [--key-id key_x]
 
 Options:
@@ -19,6 +22,7 @@ Options:
   --host H      Interface to bind (default 127.0.0.1)
   --data FILE   Keep state in FILE (and FILE.journal) across restarts
   --seed FILE   Users, organizations and service clients to start with (JSON)
+  --routes FILE Also serve the routes a module default-exports (see ROUTES.md); repeatable
   --quiet       Print only the "listening on" line
   -h, --help    Show this help
 `;
@@ -96,6 +100,7 @@ async function serveCommand(args: string[]): Promise<void> {
     host?: string;
     data?: string;
     seed?: string;
+    routes?: string[];
     quiet?: boolean;
     help?: boolean;
   };
@@ -107,6 +112,7 @@ async function serveCommand(args: string[]): Promise<void> {
         host: { type: 'string' },
         data: { type: 'string' },
         seed: { type: 'string' },
+        routes: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -140,6 +146,21 @@ async function serveCommand(args: string[]): Promise<void> {
       );
     }
   }
+  const routes: DomainRoutes[] = [];
+  for (const file of values.routes ?? []) {
+    let mod: { default?: DomainRoutes };
+    try {
+      mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: DomainRoutes };
+    } catch (error) {
+      throw new UsageError(`cannot load routes module ${file}: ${(error as Error).message}`);
+    }
+    if (typeof mod.default?.register !== 'function') {
+      throw new UsageError(
+        `routes module ${file} must default-export defineRoutes({ name, register })`,
+      );
+    }
+    routes.push(mod.default);
+  }
   let server: MockServer;
   try {
     server = await startMockServer({
@@ -147,6 +168,7 @@ async function serveCommand(args: string[]): Promise<void> {
       host: values.host ?? '127.0.0.1',
       ...(seed === undefined ? {} : { seed: seed as never }),
       ...(values.data === undefined ? {} : { dataFile: values.data }),
+      routes,
     });
   } catch (error) {
     if (error instanceof SeedError) {

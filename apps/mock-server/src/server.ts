@@ -43,6 +43,11 @@ export interface StartMockServerOptions {
   dataFile?: string;
   /** Journaled writes between snapshots (default 1000). */
   compactEvery?: number;
+  /**
+   * Extra routes served next to the built-in domains, written against the plugin
+   * interface (`@iamkit/mock-server/plugin`, see ROUTES.md).
+   */
+  routes?: readonly DomainRoutes[];
   /** Where unexpected errors (500s) are reported; default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -189,7 +194,7 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
 
   const faults = new FaultRules();
   const requestLog = new RequestLog();
-  const domains = await loadDomainRoutes();
+  const domains = [...(await loadDomainRoutes()), ...(options.routes ?? [])];
   let routesForDocs: readonly import('./plugin.js').AnyRouteSpec[] = [];
   let openapiDoc: unknown;
   const onError =
@@ -243,15 +248,17 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }, 5000);
+          // Keep-alive sockets would hold close() open: close each one as soon as it
+          // is idle (its in-flight request answered); after 5 s close whatever is left.
+          const idle = setInterval(() => server.closeIdleConnections(), 25);
+          const force = setTimeout(() => server.closeAllConnections(), 5000);
           force.unref();
           server.close(() => {
+            clearInterval(idle);
             clearTimeout(force);
             resolve();
           });
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
+          server.closeIdleConnections();
         });
         await journal?.close();
       })();

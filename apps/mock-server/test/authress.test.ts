@@ -1,0 +1,186 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { authressAccessKeyAuth } from '@iamkit/transport';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateAccessKey, type MockServer, startMockServer } from '../src/index.js';
+import { probeRoutes } from './fixtures/probe-routes.js';
+
+let server: MockServer;
+let accessKey: string;
+const external = generateAccessKey({
+  clientId: 'sc_external',
+  accountId: 'acc-mock',
+  keyId: 'key_ext',
+});
+
+beforeAll(async () => {
+  server = await startMockServer({
+    port: 0,
+    routes: [probeRoutes],
+    seed: {
+      users: [{ username: 'demo', email: 'demo@example.com', apiKeys: ['demo-api-key'] }],
+      serviceClients: [
+        { clientId: 'sc_demo' },
+        {
+          clientId: 'sc_external',
+          keyId: 'key_ext',
+          accountId: 'acc-mock',
+          publicKey: external.publicJwk,
+        },
+      ],
+    },
+  });
+  accessKey = server.identities.serviceClients.find((c) => c.clientId === 'sc_demo')!.accessKey!;
+});
+afterAll(() => server.close());
+
+function parts(key: string) {
+  const [clientId, keyId, accountId, der] = key.split('.') as [string, string, string, string];
+  return {
+    clientId,
+    keyId,
+    accountId,
+    privateKey: createPrivateKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'pkcs8' }),
+  };
+}
+
+/** A token the way the Python SDK mints it: typ JWT, `scopes: openId`, unencoded client in iss. */
+async function pythonStyleToken(
+  key: string,
+  overrides: { exp?: number; sub?: string; aud?: string; kid?: string } = {},
+) {
+  const p = parts(key);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ client_id: p.clientId, scopes: 'openId' })
+    .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? p.keyId, typ: 'JWT' })
+    .setIssuer(`${server.authressUrl}/v1/clients/${p.clientId}`)
+    .setSubject(overrides.sub ?? p.clientId)
+    .setAudience(overrides.aud ?? `${p.accountId}.accounts.authress.io`)
+    .setIssuedAt(now)
+    .setExpirationTime(overrides.exp ?? now + 86_400)
+    .sign(p.privateKey);
+}
+
+async function probe(headers: Record<string, string>) {
+  const res = await fetch(`${server.authressUrl}/v1/probe`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ name: 'n' }),
+  });
+  return { status: res.status, res, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('Authress authentication', () => {
+  it('accepts the JWT the transport mints from a service-client access key (JS SDK claims)', async () => {
+    const auth = authressAccessKeyAuth(accessKey, { authressApiUrl: server.authressUrl });
+    const headers = await auth.headers({ url: `${server.authressUrl}/v1/probe`, method: 'POST' });
+    const { status, body, res } = await probe(headers);
+    expect(status).toBe(201);
+    expect(res.headers.get('content-type')).toMatch(/^application\/links\+json/);
+    expect(body).toEqual({ name: 'n', kind: 'service-client', subject: 'sc_demo' });
+  });
+
+  it('accepts the claims the Python SDK produces', async () => {
+    const { status, body } = await probe({
+      Authorization: `Bearer ${await pythonStyleToken(accessKey)}`,
+    });
+    expect(status).toBe(201);
+    expect(body['subject']).toBe('sc_demo');
+  });
+
+  it('accepts a client seeded with only a public key', async () => {
+    const { status, body } = await probe({
+      Authorization: `Bearer ${await pythonStyleToken(external.accessKey)}`,
+    });
+    expect(status).toBe(201);
+    expect(body['subject']).toBe('sc_external');
+  });
+
+  it('accepts a user token minted by the server, and lists its key in the JWKS', async () => {
+    const minted = await fetch(`${server.authressUrl}/api/probe-authentication`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 'user|alice' }),
+    });
+    const { accessToken } = (await minted.json()) as { accessToken: string };
+    const { status, body } = await probe({ Authorization: `Bearer ${accessToken}` });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ kind: 'user', subject: 'user|alice' });
+    const jwks = (await (await fetch(`${server.authressUrl}/probe-jwks`)).json()) as {
+      keys: Array<{ kid: string }>;
+    };
+    expect(jwks.keys.map((k) => k.kid)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^mock-user-/), 'key_ext']),
+    );
+  });
+
+  it.each([
+    ['no Authorization header', async () => ({})],
+    ['a non-bearer scheme', async () => ({ Authorization: 'Basic ZGVtbzpkZW1v' })],
+    ['a bearer that is not a JWT', async () => ({ Authorization: 'Bearer demo-api-key' })],
+    [
+      'an expired token',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { exp: Math.floor(Date.now() / 1000) - 3600 })}`,
+      }),
+    ],
+    [
+      'a token whose sub names another client',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { sub: 'sc_external' })}`,
+      }),
+    ],
+    [
+      'a token for another account',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { aud: 'acc-other.accounts.authress.io' })}`,
+      }),
+    ],
+    [
+      'an unknown kid',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { kid: 'key_unknown' })}`,
+      }),
+    ],
+    [
+      'a token signed with another key under a known kid',
+      async () => {
+        const forged = generateAccessKey({
+          clientId: 'sc_demo',
+          accountId: 'acc-mock',
+          keyId: parts(accessKey).keyId,
+        });
+        return { Authorization: `Bearer ${await pythonStyleToken(forged.accessKey)}` };
+      },
+    ],
+    [
+      'an RS256 token',
+      async () => {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const token = await new SignJWT({ sub: 'sc_demo' })
+          .setProtectedHeader({ alg: 'RS256', kid: parts(accessKey).keyId })
+          .setExpirationTime('1h')
+          .sign(privateKey);
+        return { Authorization: `Bearer ${token}` };
+      },
+    ],
+  ])('refuses %s with 401 in the Authress shape', async (_label, makeHeaders) => {
+    const { status, body, res } = await probe(await makeHeaders());
+    expect(status).toBe(401);
+    expect(body).toEqual({
+      title: expect.any(String),
+      errorCode: 'Unauthorized',
+      errorId: res.headers.get('x-request-id'),
+    });
+    expect(body['title']).not.toMatch(/eyJ/);
+  });
+
+  it('does not accept TileDB credentials on Authress routes, nor JWTs on TileDB routes', async () => {
+    expect((await probe({ 'X-TILEDB-REST-API-KEY': 'demo-api-key' })).status).toBe(401);
+    const token = await pythonStyleToken(accessKey);
+    const res = await fetch(`${server.url}/v1/user`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(401);
+  });
+});
