@@ -4,4 +4,7 @@
  */
 import type { IamkitCommandDef } from '../command.js';
 
-export const domainCommands: Record<string, () => Promise<IamkitCommandDef>> = {};
+export const domainCommands: Record<string, () => Promise<IamkitCommandDef>> = {
+  groups: () => import('./groups/index.js').then((m) => m.default),
+  authress: () => import('./authress/index.js').then((m) => m.default),
+};

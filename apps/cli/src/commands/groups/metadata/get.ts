@@ -1,0 +1,39 @@
+import { TILEDB_ASSET_USAGE, takeTileDBAsset, tiledbAssetArgs } from '../../../args.js';
+import { defineIamkitCommand } from '../../../command.js';
+import { CommandError, ExitCode, UsageError } from '../../../errors.js';
+import { callOptions, groupsClient, jsonSafeMetadata, tiledbUri } from '../shared.js';
+
+export default defineIamkitCommand({
+  name: 'get',
+  description: "Print a group's metadata, or the value of one key",
+  examples: [
+    'iamkit groups metadata get acme genomics',
+    'iamkit groups metadata get tiledb://acme/genomics owner',
+    'iamkit groups metadata get acme genomics --json',
+  ],
+  usage: `${TILEDB_ASSET_USAGE} [key]`,
+  rest: { name: 'key', description: 'Print only this key' },
+  args: { ...tiledbAssetArgs },
+  async run({ positionals, ctx }) {
+    const { namespace, name, rest } = takeTileDBAsset(positionals);
+    if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
+    const key = rest[0];
+    const client = await groupsClient(ctx);
+    const metadata = jsonSafeMetadata(
+      await client.getGroupMetadata(namespace, name, callOptions(ctx)),
+    );
+    if (key === undefined) {
+      ctx.out.record(Object.entries(metadata), { json: metadata });
+      return;
+    }
+    if (!(key in metadata)) {
+      throw new CommandError(
+        `group ${tiledbUri(namespace, name)} has no metadata key "${key}"`,
+        ExitCode.notFound,
+      );
+    }
+    const value = metadata[key];
+    if (ctx.flags.json) ctx.out.json(value);
+    else ctx.out.print(typeof value === 'string' ? value : JSON.stringify(value));
+  },
+});

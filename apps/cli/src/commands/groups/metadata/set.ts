@@ -1,0 +1,90 @@
+import {
+  parseKeyValues,
+  TILEDB_ASSET_USAGE,
+  takeTileDBAsset,
+  tiledbAssetArgs,
+} from '../../../args.js';
+import { defineIamkitCommand } from '../../../command.js';
+import { UsageError } from '../../../errors.js';
+import { callOptions, groupsClient, tiledbUri } from '../shared.js';
+
+type Value = string | number | bigint | boolean | Array<number | bigint> | boolean[];
+
+/**
+ * `version=3` is a number, `draft=true` a boolean, `sizes=[1,2]` a list of numbers,
+ * `label="3"` (JSON-quoted) or anything else a string. Whole numbers past 2^53 stay exact.
+ */
+export function parseMetadataValue(raw: string): Value {
+  if (/^-?\d+$/.test(raw)) {
+    const big = BigInt(raw);
+    return Number.isSafeInteger(Number(big)) ? Number(big) : big;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+  if (typeof parsed === 'number' || typeof parsed === 'boolean' || typeof parsed === 'string') {
+    return parsed;
+  }
+  if (
+    Array.isArray(parsed) &&
+    (parsed.every((item) => typeof item === 'number') ||
+      parsed.every((item) => typeof item === 'boolean'))
+  ) {
+    return parsed as number[] | boolean[];
+  }
+  return raw;
+}
+
+export default defineIamkitCommand({
+  name: 'set',
+  description: "Set or delete keys of a group's metadata; other keys stay as they are",
+  examples: [
+    'iamkit groups metadata set acme genomics owner=lab-7 version=3 draft=true',
+    'iamkit groups metadata set tiledb://acme/genomics --delete draft,old-key',
+    'iamkit groups metadata set acme genomics build=0042 --string',
+  ],
+  usage: `${TILEDB_ASSET_USAGE} key=value... [--delete key,...] [--string]`,
+  rest: {
+    name: 'key=value',
+    description: 'A key and its value: number, true/false, [list] or text',
+  },
+  args: {
+    ...tiledbAssetArgs,
+    delete: { type: 'string', description: 'Comma-separated keys to delete' },
+    string: { type: 'boolean', description: 'Store every value as text, without guessing types' },
+  },
+  async run({ args, positionals, ctx }) {
+    const { namespace, name, rest } = takeTileDBAsset(positionals);
+    const pairs = parseKeyValues(rest);
+    const changes: Record<string, Value | null> = {};
+    for (const [key, raw] of Object.entries(pairs)) {
+      changes[key] = args.string ? raw : parseMetadataValue(raw);
+    }
+    const deleted =
+      args.delete === undefined ? [] : args.delete.split(',').map((key) => key.trim());
+    for (const key of deleted) {
+      if (key === '')
+        throw new UsageError(`--delete takes comma-separated keys; got "${args.delete}"`);
+      if (key in changes) throw new UsageError(`key "${key}" is both set and deleted`);
+      changes[key] = null;
+    }
+    if (Object.keys(changes).length === 0) {
+      throw new UsageError('nothing to change: give key=value pairs or --delete');
+    }
+    const client = await groupsClient(ctx);
+    await client.updateGroupMetadata(namespace, name, changes, callOptions(ctx));
+    const group = tiledbUri(namespace, name);
+    const set = Object.keys(pairs);
+    if (ctx.flags.json) ctx.out.json({ tiledb_uri: group, set, deleted });
+    else {
+      const parts = [
+        set.length > 0 && `set ${set.join(', ')}`,
+        deleted.length > 0 && `deleted ${deleted.join(', ')}`,
+      ].filter(Boolean);
+      ctx.out.success(`Metadata of ${group}: ${parts.join('; ')}`);
+    }
+  },
+});
