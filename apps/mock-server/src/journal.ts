@@ -13,7 +13,7 @@
  * - On open, a torn last line (a crash mid-append) is ignored and trimmed.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { StateData, StoreOp } from './store.js';
 
@@ -55,6 +55,8 @@ export class Journal {
   private flushing: Promise<void> | undefined;
   private sinceCompaction = 0;
   private closed = false;
+  /** Set when a write to disk failed: memory and disk may differ, so stop accepting writes. */
+  failure: DataFileError | undefined;
 
   private constructor(
     private readonly file: string,
@@ -140,6 +142,7 @@ export class Journal {
   /** Appends one write's ops; resolves once they are on disk. */
   append(ops: StoreOp[]): Promise<void> {
     if (this.closed) return Promise.reject(new DataFileError('The data file is closed'));
+    if (this.failure) return Promise.reject(this.failure);
     this.seq += 1;
     const line = `${JSON.stringify({ seq: this.seq, ops })}\n`;
     return new Promise<void>((resolvePromise, reject) => {
@@ -155,7 +158,8 @@ export class Journal {
     if (this.closed) return;
     while (this.flushing) await this.flushing;
     this.closed = true;
-    await this.compact();
+    // After a failed write the memory may hold changes nobody was told about: keep the disk as is.
+    if (!this.failure) await this.compact();
     await this.handle.close();
   }
 
@@ -170,8 +174,9 @@ export class Journal {
         const failure = new DataFileError(`Cannot write data file: ${(error as Error).message}`, {
           cause: error,
         });
-        for (const p of batch) p.reject(failure);
-        continue;
+        this.failure ??= failure;
+        for (const p of [...batch, ...this.pending.splice(0)]) p.reject(failure);
+        return;
       }
       this.sinceCompaction += batch.length;
       if (this.sinceCompaction >= this.compactEvery) await this.compact();
@@ -223,4 +228,60 @@ export async function dataFileExists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+const lockedInThisProcess = new Set<string>();
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One server per data file: takes `FILE.lock` (holding the pid) or throws. A lock left
+ * by a process that no longer runs (kill -9) is taken over.
+ */
+export async function lockDataFile(file: string): Promise<() => Promise<void>> {
+  const path = resolve(file);
+  const lockPath = `${path}.lock`;
+  if (lockedInThisProcess.has(path)) {
+    throw new DataFileError(`Data file ${path} is already used by another server in this process`);
+  }
+  await mkdir(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      try {
+        await handle.writeFile(String(process.pid));
+      } finally {
+        await handle.close();
+      }
+      lockedInThisProcess.add(path);
+      return async () => {
+        lockedInThisProcess.delete(path);
+        await rm(lockPath, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new DataFileError(
+          `Cannot create lock file ${lockPath}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processIsAlive(pid)) {
+        throw new DataFileError(
+          `Data file ${path} is in use by process ${pid} (delete ${lockPath} if that is wrong)`,
+        );
+      }
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new DataFileError(`Cannot lock data file ${path}`);
 }

@@ -23,7 +23,7 @@ import {
   USERS,
   type UserRecord,
 } from './identities.js';
-import { Journal } from './journal.js';
+import { Journal, lockDataFile } from './journal.js';
 import { buildOpenApi } from './openapi.js';
 import type { DomainRoutes, MockEnv, MockServices } from './plugin.js';
 import { RequestLog } from './request-log.js';
@@ -141,95 +141,117 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
 
   let store: Store;
   let journal: Journal | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   if (options.dataFile) {
-    const loaded = await Journal.load(options.dataFile);
-    store = new Store(loaded.state ?? seedState);
-    for (const op of loaded.ops) store.apply(op);
-    journal = await Journal.open(options.dataFile, loaded.seq, () => store.toJSON(), {
-      ...(options.compactEvery === undefined ? {} : { compactEvery: options.compactEvery }),
-    });
-    store.attachJournal(journal);
+    unlock = await lockDataFile(options.dataFile);
+    try {
+      const loaded = await Journal.load(options.dataFile);
+      const loadedStore = new Store(loaded.state ?? seedState);
+      for (const op of loaded.ops) loadedStore.apply(op);
+      store = loadedStore;
+      journal = await Journal.open(options.dataFile, loaded.seq, () => loadedStore.toJSON(), {
+        ...(options.compactEvery === undefined ? {} : { compactEvery: options.compactEvery }),
+      });
+      store.attachJournal(journal);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
   } else {
     store = new Store(seedState);
   }
 
-  const serviceClients = () => store.collection<ServiceClientRecord>(SERVICE_CLIENTS);
-  const accountId = serviceClients().values()[0]?.accountId ?? 'acc-mock';
-  const tokens = new AuthressTokens(accountId);
-  const services: MockServices = {
-    store,
-    now: () => new Date(),
-    authress: {
-      accountId,
-      tokens,
-      mintUserToken: (c, opts) =>
-        tokens.mintUserToken({
-          userId: opts.userId,
-          issuer: new URL('/authress', c.req.url).toString(),
-          ...(opts.expiresInSeconds === undefined
-            ? {}
-            : { expiresInSeconds: opts.expiresInSeconds }),
-          ...(opts.claims === undefined ? {} : { claims: opts.claims }),
+  // Everything after the data file is open must release it if startup fails.
+  const assemble = async () => {
+    const serviceClients = () => store.collection<ServiceClientRecord>(SERVICE_CLIENTS);
+    const accountId = serviceClients().values()[0]?.accountId ?? 'acc-mock';
+    const tokens = new AuthressTokens(accountId);
+    const services: MockServices = {
+      store,
+      now: () => new Date(),
+      authress: {
+        accountId,
+        tokens,
+        mintUserToken: (c, opts) =>
+          tokens.mintUserToken({
+            userId: opts.userId,
+            issuer: new URL('/authress', c.req.url).toString(),
+            ...(opts.expiresInSeconds === undefined
+              ? {}
+              : { expiresInSeconds: opts.expiresInSeconds }),
+            ...(opts.claims === undefined ? {} : { claims: opts.claims }),
+          }),
+        jwks: () => ({
+          keys: [
+            ...tokens.userTokenJwks().keys,
+            ...serviceClients()
+              .values()
+              .map((sc) => ({
+                ...sc.publicJwk,
+                kid: sc.keyId,
+                alg: 'EdDSA' as const,
+                use: 'sig' as const,
+              })),
+          ],
         }),
-      jwks: () => ({
-        keys: [
-          ...tokens.userTokenJwks().keys,
-          ...serviceClients()
+        findServiceClient: (clientId) => serviceClients().get(clientId),
+        findServiceClientByKeyId: (keyId) =>
+          serviceClients()
             .values()
-            .map((sc) => ({
-              ...sc.publicJwk,
-              kid: sc.keyId,
-              alg: 'EdDSA' as const,
-              use: 'sig' as const,
-            })),
-        ],
-      }),
-      findServiceClient: (clientId) => serviceClients().get(clientId),
-      findServiceClientByKeyId: (keyId) =>
-        serviceClients()
-          .values()
-          .find((sc) => sc.keyId === keyId),
-    },
-  };
+            .find((sc) => sc.keyId === keyId),
+      },
+    };
 
-  const faults = new FaultRules();
-  const requestLog = new RequestLog();
-  const domains = [...(await loadDomainRoutes()), ...(options.routes ?? [])];
-  let routesForDocs: readonly import('./plugin.js').AnyRouteSpec[] = [];
-  let openapiDoc: unknown;
-  const onError =
-    options.onError ?? ((error: unknown) => console.error('iamkit-mock: unexpected error', error));
-  const reset = async () => {
-    faults.clear();
-    requestLog.clear();
-    await store.replaceAll(seedState);
-  };
-  const { app, routes } = buildApp(
-    { services, faults, requestLog, domains, onUnexpectedError: (error) => onError(error) },
-    [
-      userRoutes,
-      adminRoutes({
-        store,
-        faults,
-        requestLog,
-        reset,
-        health: () => ({
-          status: 'ok',
-          version: PACKAGE_VERSION,
-          uptimeSeconds: Math.round((Date.now() - started) / 1000),
-          persistence: options.dataFile ? 'file' : 'memory',
-          domains: domains.map((d) => d.name),
+    const faults = new FaultRules();
+    const requestLog = new RequestLog();
+    const domains = [...(await loadDomainRoutes()), ...(options.routes ?? [])];
+    let routesForDocs: readonly import('./plugin.js').AnyRouteSpec[] = [];
+    let openapiDoc: unknown;
+    const onError =
+      options.onError ??
+      ((error: unknown) => console.error('iamkit-mock: unexpected error', error));
+    const reset = async () => {
+      faults.clear();
+      requestLog.clear();
+      await store.replaceAll(seedState);
+    };
+    const { app, routes } = buildApp(
+      { services, faults, requestLog, domains, onUnexpectedError: (error) => onError(error) },
+      [
+        userRoutes,
+        adminRoutes({
+          store,
+          faults,
+          requestLog,
+          reset,
+          health: () => ({
+            status: 'ok',
+            version: PACKAGE_VERSION,
+            uptimeSeconds: Math.round((Date.now() - started) / 1000),
+            persistence: options.dataFile ? 'file' : 'memory',
+            domains: domains.map((d) => d.name),
+          }),
+          openapi: () => {
+            openapiDoc ??= buildOpenApi(routesForDocs, PACKAGE_VERSION);
+            return openapiDoc;
+          },
         }),
-        openapi: () => {
-          openapiDoc ??= buildOpenApi(routesForDocs, PACKAGE_VERSION);
-          return openapiDoc;
-        },
-      }),
-    ],
-  );
-  routesForDocs = routes;
+      ],
+    );
+    routesForDocs = routes;
 
-  const server = await listen(app, options.port ?? 0, host);
+    const server = await listen(app, options.port ?? 0, host);
+    return { server, app, reset };
+  };
+  let assembled: Awaited<ReturnType<typeof assemble>>;
+  try {
+    assembled = await assemble();
+  } catch (error) {
+    await journal?.close();
+    await unlock?.();
+    throw error;
+  }
+  const { server, app, reset } = assembled;
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
@@ -260,7 +282,11 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
           });
           server.closeIdleConnections();
         });
-        await journal?.close();
+        try {
+          await journal?.close();
+        } finally {
+          await unlock?.();
+        }
       })();
       return closing;
     },

@@ -8,6 +8,7 @@
  * atomically (all or none, if it throws), and the returned promise settles once the
  * change is durable (journaled and fsynced when a data file is in use).
  */
+import { ApiError } from './errors.js';
 import type { Journal } from './journal.js';
 
 export type JsonValue =
@@ -184,6 +185,13 @@ export class Store {
       );
     }
     if (ops.length === 0) return Promise.resolve(result);
+    if (this.journal?.failure) {
+      return Promise.reject(
+        new ApiError(503, 'The data file cannot be written; the server accepts no more changes', {
+          cause: this.journal.failure,
+        }),
+      );
+    }
     for (const op of ops) this.apply(op);
     const durable = this.journal ? this.journal.append(ops) : Promise.resolve();
     return durable.then(() => result);

@@ -2,7 +2,7 @@ import { apiKeyAuth, ConnectionError, InternalServerError, Transport } from '@ia
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../src/index.js';
 import { probeRoutes } from './fixtures/probe-routes.js';
-import { demoKey } from './helpers.js';
+import { demoKey, memberKey } from './helpers.js';
 
 let server: MockServer;
 beforeAll(async () => {
@@ -122,6 +122,32 @@ describe('admin surface (open on loopback)', () => {
     expect(Object.keys(schema.properties)).toEqual(['name', 'users', 'secret_access_key']);
     expect(schema.required).toEqual(['name']);
     expect(doc.paths['/authress/v1/probe']!['post']!.operationId).toBe('authressProbe');
+  });
+});
+
+describe('admin surface from a non-loopback address', () => {
+  // app.request with a socket-like env: the guard sees a remote peer.
+  const remote = (path: string, headers: Record<string, string> = {}) =>
+    server.app.request(`/__admin${path}`, { headers }, {
+      incoming: { socket: { remoteAddress: '10.1.2.3' } },
+    } as never);
+
+  it('needs the credentials of an admin user', async () => {
+    const anonymous = await remote('/state');
+    expect(anonymous.status).toBe(401);
+    const member = await remote('/state', memberKey);
+    expect(member.status).toBe(403);
+    expect(await member.json()).toMatchObject({ message: expect.stringMatching(/admin user/) });
+    expect((await remote('/state', demoKey)).status).toBe(200);
+  });
+
+  it('stays open on IPv6 and IPv4-mapped loopback', async () => {
+    for (const remoteAddress of ['::1', '::ffff:127.0.0.1', '127.0.0.2']) {
+      const res = await server.app.request('/__admin/health', {}, {
+        incoming: { socket: { remoteAddress } },
+      } as never);
+      expect(res.status, remoteAddress).toBe(200);
+    }
   });
 });
 

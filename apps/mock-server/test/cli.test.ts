@@ -177,6 +177,14 @@ describe('iamkit-mock binary', () => {
     ).toEqual({ v: 1 });
   });
 
+  it('exits 1 when another process holds the data file', async () => {
+    const dataFile = join(await dir(), 'state.json');
+    await start(['--port', '0', '--quiet', '--data', dataFile]);
+    const { code, stderr } = await runBinary(['--port', '0', '--data', dataFile]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/is in use by process \d+/);
+  });
+
   it('loses no acknowledged write when killed with SIGKILL mid-flight', async () => {
     const dataFile = join(await dir(), 'state.json');
     const first = await start(['--port', '0', '--quiet', '--data', dataFile, ...routesArg]);

@@ -172,4 +172,27 @@ describe('--data persistence', () => {
       await second.close();
     }
   });
+
+  it('refuses a second server on the same data file, and frees it on close', async () => {
+    const dataFile = join(dir, 'state.json');
+    const first = await startMockServer({ port: 0, dataFile });
+    await expect(startMockServer({ port: 0, dataFile })).rejects.toThrow(
+      /already used by another server/,
+    );
+    await first.close();
+    const second = await startMockServer({ port: 0, dataFile });
+    await second.close();
+  });
+
+  it('releases the data file when startup fails after opening it', async () => {
+    const dataFile = join(dir, 'state.json');
+    const blocker = await startMockServer({ port: 0 });
+    try {
+      await expect(startMockServer({ port: blocker.port, dataFile })).rejects.toThrow(/EADDRINUSE/);
+      const next = await startMockServer({ port: 0, dataFile });
+      await next.close();
+    } finally {
+      await blocker.close();
+    }
+  });
 });
