@@ -206,6 +206,21 @@ describe('wire behaviour', () => {
     expect(empty.body!['message']).toMatch(/body is required/);
   });
 
+  it('parses a JSON body whatever Content-Type it claims (curl -d, fetch with a string)', async () => {
+    for (const contentType of ['application/x-www-form-urlencoded', 'text/plain;charset=UTF-8']) {
+      const res = await call('PUT', '/v4/probe/items/demo/ct', {
+        headers: { ...demoKey, 'Content-Type': contentType },
+        body: '{"name":"ct"}',
+      });
+      expect(res.status, contentType).toBe(204);
+    }
+    const notJson = await call('PUT', '/v4/probe/items/demo/ct', {
+      headers: { ...demoKey, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'name=ct',
+    });
+    expect(notJson.status).toBe(400);
+  });
+
   it('names the bad field in a validation error (v4 also lists fields)', async () => {
     const { status, body } = await call('PUT', '/v4/probe/items/demo/a', {
       headers: { ...demoKey, 'Content-Type': 'application/json' },
