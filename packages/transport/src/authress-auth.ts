@@ -127,7 +127,7 @@ export function authressAccessKeyAuth(
   let pending: Promise<string> | undefined;
 
   async function importKey(): Promise<CryptoKey> {
-    const { importPKCS8 } = await import('jose');
+    const { importPKCS8 } = await import('jose/key/import');
     const pem = `-----BEGIN PRIVATE KEY-----\n${parsed.privateKeyBase64}\n-----END PRIVATE KEY-----`;
     try {
       return await importPKCS8(pem, 'EdDSA');
@@ -149,7 +149,7 @@ export function authressAccessKeyAuth(
       signingKey = undefined;
       throw error;
     }
-    const { SignJWT } = await import('jose');
+    const { SignJWT } = await import('jose/jwt/sign');
     const iat = Math.floor(now() / 1000);
     const exp = iat + AUTHRESS_TOKEN_LIFETIME_SECONDS;
     const token = await new SignJWT({ client_id: parsed.clientId, scope: 'openid' })

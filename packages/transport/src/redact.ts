@@ -62,8 +62,8 @@ export function redactHeaders(headers: HeaderInput): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
   const entries: Iterable<readonly [string, unknown]> =
-    typeof (headers as Headers).forEach === 'function' && typeof Headers !== 'undefined'
-      ? headerEntries(headers as Headers)
+    typeof Headers !== 'undefined' && headers instanceof Headers
+      ? headerEntries(headers)
       : Symbol.iterator in headers
         ? (headers as Iterable<readonly [string, string]>)
         : Object.entries(headers);
@@ -126,8 +126,16 @@ export function scrubText(text: string, secrets: readonly string[]): string {
  * Secret strings found in a request: credential header values (and the parts of a Basic or
  * Bearer value) plus strings under secret keys in the body. Only computed on error paths.
  */
-export function collectSecretValues(headers: Record<string, string>, body: unknown): string[] {
+export function collectSecretValues(
+  headers: Record<string, string>,
+  body: unknown,
+  query?: Record<string, unknown>,
+): string[] {
   const secrets: string[] = [];
+  for (const name in query) {
+    const value = query[name];
+    if (isSecretKey(name) && value !== null && value !== undefined) secrets.push(String(value));
+  }
   for (const [name, value] of Object.entries(headers)) {
     if (!isSecretKey(name)) continue;
     secrets.push(value);

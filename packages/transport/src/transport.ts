@@ -365,6 +365,7 @@ export class Transport {
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     const started = Date.now();
+    const secretsOf = () => collectSecretValues(headers, bodyValue, spec.query);
     const failure = (error: unknown) => {
       if (timedOut) {
         const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
@@ -374,7 +375,7 @@ export class Transport {
         );
       }
       if (signal?.aborted) return abortError(signal, method, url);
-      const secrets = collectSecretValues(headers, bodyValue);
+      const secrets = secretsOf();
       return new ConnectionError(
         `${method} ${redactUrl(url)} failed: ${scrubText(describeNetworkError(error), secrets)}`,
         { method, url: redactUrl(url), cause: sanitizeCause(error, secrets) },
@@ -401,16 +402,7 @@ export class Transport {
           ...(bodyText === undefined ? {} : { body: bodyText }),
         });
       } catch (error) {
-        // The Request could not even be built (a header value fetch rejects, say): caller input.
-        const secrets = collectSecretValues(headers, bodyValue);
-        const message = scrubText(error instanceof Error ? error.message : String(error), secrets);
-        return {
-          ok: false,
-          error: new RequestValidationError('headers', [{ path: 'headers', message }], {
-            message: `Invalid request: ${message}`,
-            cause: sanitizeCause(error, secrets),
-          }),
-        };
+        return { ok: false, error: unbuildableRequest(error, headers, bodyValue, spec.query) };
       }
       let response: Response;
       let text: string;
@@ -426,7 +418,7 @@ export class Transport {
           method,
           url: redactUrl(url),
           status: response.status,
-          headers: redactHeaders(response.headers),
+          headers: scrubHeaderValues(redactHeaders(response.headers), secretsOf()),
           attempt,
           durationMs: Date.now() - started,
           requestId,
@@ -443,16 +435,7 @@ export class Transport {
       const retryAfterMs = parseRetryAfter(response.headers);
       return {
         ok: false,
-        error: buildApiError(
-          method,
-          url,
-          response,
-          text,
-          requestId,
-          retryAfterMs,
-          headers,
-          bodyValue,
-        ),
+        error: buildApiError(method, url, response, text, requestId, retryAfterMs, secretsOf()),
         retryAfterMs,
       };
     } finally {
@@ -460,6 +443,32 @@ export class Transport {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+// Characters fetch refuses in a header value (its error would quote the value).
+const UNSENDABLE_HEADER_VALUE = /[\r\n\0]|[^\t\x20-\x7e\x80-\xff]/;
+
+/** The Request could not even be built: almost always a header value fetch refuses. */
+function unbuildableRequest(
+  error: unknown,
+  headers: Record<string, string>,
+  bodyValue: unknown,
+  query: RequestSpec['query'],
+): RequestValidationError {
+  const bad = Object.keys(headers).find((name) =>
+    UNSENDABLE_HEADER_VALUE.test(headers[name] ?? ''),
+  );
+  if (bad !== undefined) {
+    const path = `headers.${bad}`;
+    const message = 'the value cannot be sent in HTTP (a line break or a non-Latin-1 character)';
+    return new RequestValidationError(path, [{ path, message }]);
+  }
+  const secrets = collectSecretValues(headers, bodyValue, query);
+  const message = scrubText(error instanceof Error ? error.message : String(error), secrets);
+  return new RequestValidationError('', [{ path: '', message }], {
+    message: `Invalid request: ${message}`,
+    cause: sanitizeCause(error, secrets),
+  });
 }
 
 function normalizeBaseUrl(baseUrl: string): string {
@@ -474,6 +483,9 @@ function normalizeBaseUrl(baseUrl: string): string {
   }
   if (url.search || url.hash) {
     throw new ConfigError('Transport: baseUrl must not have a query string or fragment');
+  }
+  if (url.username || url.password) {
+    throw new ConfigError('Transport: baseUrl must not contain credentials; pass an auth strategy');
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -631,10 +643,8 @@ function buildApiError(
   text: string,
   headerRequestId: string | undefined,
   retryAfterMs: number | undefined,
-  requestHeaders: Record<string, string>,
-  requestBody: unknown,
+  secrets: readonly string[],
 ): APIError {
-  const secrets = collectSecretValues(requestHeaders, requestBody);
   let body: unknown;
   if (text !== '') {
     const contentType = response.headers.get('content-type') ?? '';
@@ -672,7 +682,7 @@ function buildApiError(
     status: response.status,
     method,
     url: redactUrl(url),
-    headers: redactHeaders(response.headers),
+    headers: scrubHeaderValues(redactHeaders(response.headers), secrets),
     body,
     requestId,
     tiledb,
@@ -680,6 +690,14 @@ function buildApiError(
     retryAfterMs,
     message,
   });
+}
+
+function scrubHeaderValues(
+  headers: Record<string, string>,
+  secrets: readonly string[],
+): Record<string, string> {
+  for (const name of Object.keys(headers)) headers[name] = scrubText(headers[name] ?? '', secrets);
+  return headers;
 }
 
 function scrubDeep(value: unknown, secrets: readonly string[]): unknown {

@@ -1,2 +1,2 @@
-/** Kept in step with package.json by a test (test/version.test.ts). */
+/** Written from package.json by scripts/sync-version.mjs on every build. */
 export const VERSION = '0.0.0';

@@ -20,8 +20,6 @@ afterEach(() => {
   server.setHandler((_req, res) => sendJson(res, 200, {}));
 });
 
-const fast = { retry: { baseDelay: 5, maxDelay: 20 } } as const;
-
 describe('requests', () => {
   it('encodes each path parameter as one segment and leaves out null query values', async () => {
     server.setHandler((req, res) => sendJson(res, 200, { url: req.url }));
