@@ -22,37 +22,41 @@ function quote(value: unknown): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
+function pathSegment(field: string) {
+  return v.pipe(
+    v.string(),
+    v.check(
+      (value) => value !== '' && !value.includes('/'),
+      (issue) => `${field} must ${issue.input === '' ? 'not be empty' : 'not contain "/"'}`,
+    ),
+  );
+}
+
 // ---------------------------------------------------------------------------------------
 // Path parameters and small field rules
 // ---------------------------------------------------------------------------------------
 
 /** `{group_namespace}`: a user or organization name; one path segment. */
-export const GroupNamespaceSchema = v.pipe(
-  v.string('namespace must be a string'),
-  v.minLength(1, 'namespace must not be empty'),
-  v.check((value) => !value.includes('/'), 'namespace must not contain "/"'),
-);
+export const GroupNamespaceSchema = pathSegment('namespace');
 
 /** `{group_name}`: the group's name or its UUID; one path segment. */
-export const GroupNameSchema = v.pipe(
-  v.string('name must be a string'),
-  v.minLength(1, 'name must not be empty'),
-  v.check((value) => !value.includes('/'), 'name must not contain "/"'),
-);
+export const GroupNameSchema = pathSegment('name');
 
 /** One tag of a group: `[a-z-]+`. */
 export const GroupTagSchema = v.pipe(
-  v.string('tag must be a string'),
+  v.string(),
   v.regex(
     GROUP_TAG_PATTERN,
     (issue) => `tag ${quote(issue.input)} must contain only lowercase letters and "-" ([a-z-])`,
   ),
 );
 
+// Type mismatches keep valibot's own message ("Expected string but received 5"); the
+// path in front of it names the field.
 const nonEmptyString = (field: string) =>
-  v.pipe(v.string(`${field} must be a string`), v.minLength(1, `${field} must not be empty`));
+  v.pipe(v.string(), v.minLength(1, `${field} must not be empty`));
 
-const optionalString = (field: string) => v.optional(v.string(`${field} must be a string`));
+const optionalString = () => v.optional(v.string());
 
 /**
  * A strict request object whose issues read well: an unknown key is named as such (a
@@ -118,31 +122,25 @@ export const MetadataEntryRequestSchema = v.pipe(
   strictObject(
     {
       key: v.optional(nonEmptyString('key')),
-      type: optionalString('type'),
+      type: optionalString(),
       valueNum: v.optional(
         v.pipe(
-          v.number('valueNum must be a number'),
-          v.integer('valueNum must be a whole number'),
-          v.minValue(0, 'valueNum must not be negative'),
-          v.maxValue(UINT32_MAX, `valueNum must be at most ${UINT32_MAX}`),
+          v.number(),
+          v.integer(),
+          v.check((n) => n >= 0 && n <= UINT32_MAX, 'valueNum must be a uint32'),
         ),
       ),
       value: v.optional(v.unknown()),
-      del: v.optional(v.boolean('del must be a boolean')),
+      del: v.optional(v.boolean()),
     },
     'a metadata entry',
   ),
-  v.forward(
-    v.partialCheck([['key']], (entry) => entry.key !== undefined, 'key is required'),
-    ['key'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['value'], ['del']],
-      (entry) => entry.del === true || entry.value !== undefined,
-      'value is required unless del is true',
-    ),
-    ['value'],
+  v.check(
+    (entry) => entry.key !== undefined && (entry.del === true || entry.value !== undefined),
+    (issue) =>
+      (issue.input as { key?: string }).key === undefined
+        ? 'key is required'
+        : 'value is required unless del is true',
   ),
 );
 export type MetadataEntryRequest = v.InferInput<typeof MetadataEntryRequestSchema>;
@@ -155,7 +153,7 @@ export type Metadata = v.InferOutput<typeof MetadataSchema>;
 
 /** `Metadata` in a request. */
 export const MetadataRequestSchema = strictObject(
-  { entries: v.optional(v.array(MetadataEntryRequestSchema, 'entries must be an array')) },
+  { entries: v.optional(v.array(MetadataEntryRequestSchema)) },
   'metadata',
 );
 export type MetadataRequest = v.InferInput<typeof MetadataRequestSchema>;
@@ -169,10 +167,9 @@ export const TileDBConfigRequestSchema = strictObject(
     entries: v.optional(
       v.array(
         strictObject(
-          { key: v.optional(nonEmptyString('key')), value: optionalString('value') },
+          { key: v.optional(nonEmptyString('key')), value: optionalString() },
           'a config entry',
         ),
-        'entries must be an array of { key, value }',
       ),
     ),
   },
@@ -185,13 +182,13 @@ export type TileDBConfigRequest = v.InferInput<typeof TileDBConfigRequestSchema>
 // ---------------------------------------------------------------------------------------
 
 const groupDetailsEntries = {
-  description: optionalString('description'),
+  description: optionalString(),
   name: v.optional(GroupNameSchema),
   uri: v.optional(nonEmptyString('uri')),
-  logo: optionalString('logo'),
-  tags: v.optional(v.array(GroupTagSchema, 'tags must be an array of strings')),
-  license_id: optionalString('license_id'),
-  license_text: optionalString('license_text'),
+  logo: optionalString(),
+  tags: v.optional(v.array(GroupTagSchema)),
+  license_id: optionalString(),
+  license_text: optionalString(),
 };
 
 /** `GroupCreationRequest`: `POST /v2/groups/{group_namespace}`. */
@@ -213,7 +210,7 @@ export const GroupRegistrationRequestSchema = strictObject(
       {
         ...groupDetailsEntries,
         parent: v.optional(nonEmptyString('parent')),
-        region: optionalString('region'),
+        region: optionalString(),
         access_credentials_name: v.optional(nonEmptyString('access_credentials_name')),
       },
       'group_details',
@@ -236,17 +233,12 @@ export type GroupContentsRetrievalRequest = v.InferInput<
 /** A member to add must say where it lives and what it is. */
 const GroupMemberToAddSchema = v.pipe(
   GroupMemberRequestSchema,
-  v.forward(
-    v.partialCheck([['uri']], (member) => member.uri !== undefined, 'uri is required'),
-    ['uri'],
-  ),
-  v.forward(
-    v.partialCheck(
-      [['type']],
-      (member) => member.type !== undefined,
-      'type is required ("GROUP" or "ARRAY")',
-    ),
-    ['type'],
+  v.check(
+    (member) => member.uri !== undefined && member.type !== undefined,
+    (issue) =>
+      (issue.input as { uri?: string }).uri === undefined
+        ? 'uri is required'
+        : 'type is required ("GROUP" or "ARRAY")',
   ),
 );
 
@@ -257,12 +249,8 @@ export const GroupContentsChangesRequestSchema = strictObject(
     group_changes: v.optional(
       strictObject(
         {
-          members_to_remove: v.optional(
-            v.array(nonEmptyString('member'), 'members_to_remove must be an array of strings'),
-          ),
-          members_to_add: v.optional(
-            v.array(GroupMemberToAddSchema, 'members_to_add must be an array of members'),
-          ),
+          members_to_remove: v.optional(v.array(nonEmptyString('member'))),
+          members_to_add: v.optional(v.array(GroupMemberToAddSchema)),
         },
         'group_changes',
       ),
@@ -358,9 +346,8 @@ export const MetadataChangesSchema = v.pipe(
         (Array.isArray(value) &&
           (isNumericArray(value) || value.every((item) => typeof item === 'boolean'))),
       (issue) =>
-        `a metadata value must be a string, number, bigint, boolean, Uint8Array, an array of numbers or of booleans, or null to delete; got ${describeValue(issue.input)}`,
+        `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(issue.input)}`,
     ),
-    'metadata must be an object of { key: value }',
   ),
 );
 

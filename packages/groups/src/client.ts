@@ -135,43 +135,45 @@ const CredentialsNameSchema = v.optional(
 
 type Address = { namespace: string; name: string };
 
-function refError(value: unknown): RequestValidationError {
+function refError(value: unknown, cause?: unknown): RequestValidationError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
-  const message = `Expected a tiledb://namespace/name URI, { namespace, name }, or a namespace and a name; got ${shown}`;
-  return new RequestValidationError('group', [{ path: 'group', message }], { message });
+  const message =
+    cause instanceof Error
+      ? cause.message
+      : `Expected a tiledb://namespace/name URI, { namespace, name }, or a namespace and a name; got ${shown}`;
+  return new RequestValidationError('group', [{ path: 'group', message }], { message, cause });
 }
 
-/** Reads `(namespace, name, options?)`, `(uri, options?)` or `({ namespace, name }, options?)`. */
-function addressAndOptions<O>(
-  first: GroupRef,
-  second: string | O | undefined,
-  third: O | undefined,
-) {
+/**
+ * Splits a call's arguments, `(namespace, name, ...payload, options?)` or
+ * `(group, ...payload, options?)`, where `group` is a `tiledb://` URI or
+ * `{ namespace, name }`. A namespace never contains "://", so the forms cannot be confused.
+ */
+function parseArgs<O>(args: readonly unknown[], payloadCount = 0) {
+  const [first, second] = args;
   let address: Address;
-  let options: O | undefined;
-  if (typeof second === 'string') {
-    address = { namespace: first as string, name: second };
-    options = third;
-  } else {
-    options = second;
-    if (typeof first === 'string') {
-      if (!isTileDBUri(first)) throw refError(first);
-      try {
-        address = parseTileDBUri(first);
-      } catch (error) {
-        const message = (error as Error).message;
-        throw new RequestValidationError('group', [{ path: 'group', message }], {
-          message,
-          cause: error,
-        });
-      }
-    } else if (first && typeof first === 'object') {
-      address = { namespace: first.namespace, name: first.name };
-    } else {
-      throw refError(first);
+  let rest: readonly unknown[];
+  if (typeof first === 'string' && isTileDBUri(first)) {
+    try {
+      address = parseTileDBUri(first);
+    } catch (error) {
+      throw refError(first, error);
     }
+    rest = args.slice(1);
+  } else if (first !== null && typeof first === 'object') {
+    const ref = first as Address;
+    address = { namespace: ref.namespace, name: ref.name };
+    rest = args.slice(1);
+  } else {
+    if (typeof first !== 'string' || typeof second !== 'string') throw refError(first);
+    address = { namespace: first, name: second };
+    rest = args.slice(2);
   }
-  return { address: validateRequest(GroupAddressSchema, address), options: options ?? ({} as O) };
+  return {
+    address: validateRequest(GroupAddressSchema, address),
+    payload: rest.slice(0, payloadCount),
+    options: (rest[payloadCount] ?? {}) as O,
+  };
 }
 
 /**
@@ -258,12 +260,8 @@ export class GroupsClient {
     group: Exclude<GroupRef, string> | string,
     options?: CreateGroupOptions,
   ): Promise<GroupCreationResponse>;
-  async createGroup(
-    first: GroupRef,
-    second?: string | CreateGroupOptions,
-    third?: CreateGroupOptions,
-  ): Promise<GroupCreationResponse> {
-    const { address, options } = addressAndOptions(first, second, third);
+  async createGroup(...args: unknown[]): Promise<GroupCreationResponse> {
+    const { address, options } = parseArgs<CreateGroupOptions>(args);
     const body: GroupCreationRequest = withConfig(
       { group_details: { ...bodyFields(options), name: address.name } },
       options.config,
@@ -285,12 +283,8 @@ export class GroupsClient {
    */
   registerGroup(namespace: string, name: string, options: RegisterGroupOptions): Promise<void>;
   registerGroup(group: GroupRef, options: RegisterGroupOptions): Promise<void>;
-  async registerGroup(
-    first: GroupRef,
-    second?: string | RegisterGroupOptions,
-    third?: RegisterGroupOptions,
-  ): Promise<void> {
-    const { address, options } = addressAndOptions(first, second, third);
+  async registerGroup(...args: unknown[]): Promise<void> {
+    const { address, options } = parseArgs<RegisterGroupOptions>(args);
     if ((options as Partial<RegisterGroupOptions>).uri === undefined) {
       const message = 'uri is required: where the group storage already is, e.g. s3://bucket/group';
       throw new RequestValidationError(
@@ -322,12 +316,8 @@ export class GroupsClient {
     options?: RetrieveGroupOptions,
   ): Promise<GroupContents>;
   retrieveGroup(group: GroupRef, options?: RetrieveGroupOptions): Promise<GroupContents>;
-  async retrieveGroup(
-    first: GroupRef,
-    second?: string | RetrieveGroupOptions,
-    third?: RetrieveGroupOptions,
-  ): Promise<GroupContents> {
-    const { address, options } = addressAndOptions(first, second, third);
+  async retrieveGroup(...args: unknown[]): Promise<GroupContents> {
+    const { address, options } = parseArgs<RetrieveGroupOptions>(args);
     const body: GroupContentsRetrievalRequest = withConfig({}, options.config);
     const contents = await this.transport.request({
       ...callOptions(options),
@@ -360,21 +350,9 @@ export class GroupsClient {
     changes: GroupContentsChanges,
     options?: UpdateGroupContentsOptions,
   ): Promise<void>;
-  async updateGroupContents(
-    first: GroupRef,
-    second: string | GroupContentsChanges,
-    third?: GroupContentsChanges | UpdateGroupContentsOptions,
-    fourth?: UpdateGroupContentsOptions,
-  ): Promise<void> {
-    const positional = typeof second === 'string';
-    const changes = (positional ? third : second) as GroupContentsChanges | undefined;
-    const rest = (positional ? fourth : third) as UpdateGroupContentsOptions | undefined;
-    const { address, options } = addressAndOptions(
-      first,
-      positional ? second : rest,
-      positional ? rest : undefined,
-    );
-    await this.#changeContents(address, changes, options);
+  async updateGroupContents(...args: unknown[]): Promise<void> {
+    const { address, payload, options } = parseArgs<UpdateGroupContentsOptions>(args, 1);
+    await this.#changeContents(address, payload[0] as GroupContentsChanges | undefined, options);
   }
 
   /** Adds one member or several: `{ uri, type: 'ARRAY' | 'GROUP', name? }`. */
@@ -389,22 +367,13 @@ export class GroupsClient {
     members: GroupMemberToAdd | GroupMemberToAdd[],
     options?: MembersOptions,
   ): Promise<void>;
-  async addMembers(
-    first: GroupRef,
-    second: string | GroupMemberToAdd | GroupMemberToAdd[],
-    third?: GroupMemberToAdd | GroupMemberToAdd[] | MembersOptions,
-    fourth?: MembersOptions,
-  ): Promise<void> {
-    const positional = typeof second === 'string';
-    const members = (positional ? third : second) as GroupMemberToAdd | GroupMemberToAdd[];
-    const rest = (positional ? fourth : third) as MembersOptions | undefined;
-    const { address, options } = addressAndOptions(
-      first,
-      positional ? second : rest,
-      positional ? rest : undefined,
+  async addMembers(...args: unknown[]): Promise<void> {
+    const { address, payload, options } = parseArgs<MembersOptions>(args, 1);
+    await this.#changeContents(
+      address,
+      { members_to_add: [payload[0]].flat() as GroupMemberToAdd[] },
+      options,
     );
-    const list = Array.isArray(members) ? members : [members];
-    await this.#changeContents(address, { members_to_add: list }, options);
   }
 
   /** Removes one member or several, each by URI (`tiledb://` or storage) or by name. */
@@ -419,24 +388,13 @@ export class GroupsClient {
     members: string | string[],
     options?: MembersOptions,
   ): Promise<void>;
-  async removeMembers(
-    first: GroupRef,
-    second: string | string[],
-    third?: string | string[] | MembersOptions,
-    fourth?: MembersOptions,
-  ): Promise<void> {
-    // (namespace, name, members) is the only form whose third argument is a string or array.
-    const positional =
-      typeof second === 'string' && (typeof third === 'string' || Array.isArray(third));
-    const members = (positional ? third : second) as string | string[];
-    const rest = (positional ? fourth : third) as MembersOptions | undefined;
-    const { address, options } = addressAndOptions(
-      first,
-      positional ? (second as string) : rest,
-      positional ? rest : undefined,
+  async removeMembers(...args: unknown[]): Promise<void> {
+    const { address, payload, options } = parseArgs<MembersOptions>(args, 1);
+    await this.#changeContents(
+      address,
+      { members_to_remove: [payload[0]].flat() as string[] },
+      options,
     );
-    const list = Array.isArray(members) ? members : [members];
-    await this.#changeContents(address, { members_to_remove: list }, options);
   }
 
   async #changeContents(
@@ -465,12 +423,8 @@ export class GroupsClient {
     options?: GroupMetadataOptions,
   ): Promise<MetadataValues>;
   getGroupMetadata(group: GroupRef, options?: GroupMetadataOptions): Promise<MetadataValues>;
-  async getGroupMetadata(
-    first: GroupRef,
-    second?: string | GroupMetadataOptions,
-    third?: GroupMetadataOptions,
-  ): Promise<MetadataValues> {
-    const { address, options } = addressAndOptions(first, second, third);
+  async getGroupMetadata(...args: unknown[]): Promise<MetadataValues> {
+    const { address, options } = parseArgs<GroupMetadataOptions>(args);
     const body: GroupMetadataRetrievalRequest = withConfig({}, options.config);
     const metadata = await this.transport.request({
       ...callOptions(options, { credentials: false }),
@@ -501,21 +455,9 @@ export class GroupsClient {
     changes: MetadataChanges,
     options?: GroupMetadataOptions,
   ): Promise<void>;
-  async updateGroupMetadata(
-    first: GroupRef,
-    second: string | MetadataChanges,
-    third?: MetadataChanges | GroupMetadataOptions,
-    fourth?: GroupMetadataOptions,
-  ): Promise<void> {
-    const positional = typeof second === 'string';
-    const changes = (positional ? third : second) as MetadataChanges;
-    const rest = (positional ? fourth : third) as GroupMetadataOptions | undefined;
-    const { address, options } = addressAndOptions(
-      first,
-      positional ? second : rest,
-      positional ? rest : undefined,
-    );
-    const valid = validateRequest(MetadataChangesSchema, changes, 'metadata');
+  async updateGroupMetadata(...args: unknown[]): Promise<void> {
+    const { address, payload, options } = parseArgs<GroupMetadataOptions>(args, 1);
+    const valid = validateRequest(MetadataChangesSchema, payload[0], 'metadata');
     const body: GroupMetadataUpdateRequest = withConfig(
       { metadata: { entries: toMetadataEntries(valid) } },
       options.config,
@@ -536,12 +478,8 @@ export class GroupsClient {
    */
   deregisterGroup(namespace: string, name: string, options?: DeregisterGroupOptions): Promise<void>;
   deregisterGroup(group: GroupRef, options?: DeregisterGroupOptions): Promise<void>;
-  async deregisterGroup(
-    first: GroupRef,
-    second?: string | DeregisterGroupOptions,
-    third?: DeregisterGroupOptions,
-  ): Promise<void> {
-    const { address, options } = addressAndOptions(first, second, third);
+  async deregisterGroup(...args: unknown[]): Promise<void> {
+    const { address, options } = parseArgs<DeregisterGroupOptions>(args);
     const recursive = validateRequest(
       v.optional(v.boolean('recursive must be a boolean')),
       options.recursive,
@@ -563,12 +501,8 @@ export class GroupsClient {
    */
   groupExists(namespace: string, name: string, options?: GroupExistsOptions): Promise<boolean>;
   groupExists(group: GroupRef, options?: GroupExistsOptions): Promise<boolean>;
-  async groupExists(
-    first: GroupRef,
-    second?: string | GroupExistsOptions,
-    third?: GroupExistsOptions,
-  ): Promise<boolean> {
-    const { address, options } = addressAndOptions(first, second, third);
+  async groupExists(...args: unknown[]): Promise<boolean> {
+    const { address, options } = parseArgs<GroupExistsOptions>(args);
     try {
       await this.transport.request({
         ...callOptions(options),
