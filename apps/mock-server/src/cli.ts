@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateAccessKey } from './authress-keys.js';
+import { AccessKeyError, generateAccessKey } from './authress-keys.js';
 import { SeedError } from './identities.js';
 import { DataFileError } from './journal.js';
 import type { DomainRoutes } from './plugin.js';
@@ -49,11 +49,17 @@ async function keygen(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const key = generateAccessKey({
-    ...(values['client-id'] === undefined ? {} : { clientId: values['client-id'] }),
-    ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
-    ...(values['key-id'] === undefined ? {} : { keyId: values['key-id'] }),
-  });
+  let key: ReturnType<typeof generateAccessKey>;
+  try {
+    key = generateAccessKey({
+      ...(values['client-id'] === undefined ? {} : { clientId: values['client-id'] }),
+      ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
+      ...(values['key-id'] === undefined ? {} : { keyId: values['key-id'] }),
+    });
+  } catch (error) {
+    if (error instanceof AccessKeyError) throw new UsageError(error.message);
+    throw error;
+  }
   process.stdout.write(
     `${JSON.stringify(
       {
