@@ -116,14 +116,17 @@ describe('iamkit-mock binary', () => {
     expect(stderr).toMatch(pattern);
   });
 
-  it.each([[['--port', 'eighty']], [['--bogus']], [['--seed', '/definitely/not/here.json']]])(
-    'exits 2 on bad usage %j',
-    async (args) => {
-      const { code, stderr } = await runBinary(args);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/Usage:/);
-    },
-  );
+  it.each([
+    [['--port', 'eighty']],
+    [['--bogus']],
+    [['--seed', '/definitely/not/here.json']],
+    [['keygen', '--client-id', 'has.dot']],
+    [['keygen', '--nope']],
+  ])('exits 2 on bad usage %j', async (args) => {
+    const { code, stderr } = await runBinary(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Usage:/);
+  });
 
   it('keygen prints an access key and its public JWK, and a seed can use it', async () => {
     const { code, stdout } = await runBinary([
