@@ -1,6 +1,9 @@
 /** `iamkit groups ...`: every command through the built binary against the real mock server. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CliHarness, startCli } from './helpers.js';
+
+// Each case runs the binary many times; on a busy two-core machine that takes seconds.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let cli: CliHarness;
 
