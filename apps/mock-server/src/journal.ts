@@ -107,8 +107,15 @@ export class Journal {
         entry = JSON.parse(line) as { seq: number; ops: StoreOp[] };
         if (typeof entry.seq !== 'number' || !Array.isArray(entry.ops)) throw new Error('shape');
       } catch {
-        // A line that does not parse can only be the torn tail of an unacknowledged write.
-        tornLines = lines.slice(i).filter((l) => l !== '').length;
+        // Appends are O_APPEND and fsynced one after another, so the only line a crash can
+        // damage is the last one, whose write was never acknowledged. Damage anywhere else
+        // is corruption: refuse rather than silently drop acknowledged writes after it.
+        if (lines.slice(i + 1).some((l) => l !== '')) {
+          throw new DataFileError(
+            `The journal ${path}.journal is corrupt at line ${i + 1} (not its last line); refusing to start`,
+          );
+        }
+        tornLines = 1;
         break;
       }
       if (entry.seq <= seq) continue;

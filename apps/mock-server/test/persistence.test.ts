@@ -137,6 +137,24 @@ describe('--data persistence', () => {
     }
   });
 
+  it('refuses a journal damaged before its last line instead of dropping acknowledged writes', async () => {
+    const dataFile = join(dir, 'state.json');
+    const first = await startMockServer({
+      port: 0,
+      dataFile,
+      routes: [probeRoutes],
+      compactEvery: 1_000_000,
+    });
+    for (const name of ['a', 'b', 'c']) await put(first.url, name, { name });
+    const snapshot = await readFile(dataFile, 'utf8');
+    const lines = (await readFile(`${dataFile}.journal`, 'utf8')).split('\n');
+    await first.close();
+    await writeFile(dataFile, snapshot);
+    lines[1] = '{"seq": 2, "ops": [garbage';
+    await writeFile(`${dataFile}.journal`, lines.join('\n'));
+    await expect(startMockServer({ port: 0, dataFile })).rejects.toThrow(/corrupt at line 2/);
+  });
+
   it('refuses a data file that is not ours, naming it', async () => {
     const dataFile = join(dir, 'foreign.json');
     await writeFile(dataFile, '{"hello": "world"}');
