@@ -111,7 +111,15 @@ function routeHandlers(spec: AnyRouteSpec): MiddlewareHandler<MockEnv>[] {
     const body = spec.body ? await readJsonBody(c, spec) : undefined;
     const rawQuery = c.req.query();
     const query = spec.query ? validateOrThrow(spec.query, rawQuery, 'query') : rawQuery;
-    return spec.handler(c, { body, query, params: c.req.param() as Record<string, string> });
+    const response = await spec.handler(c, {
+      body,
+      query,
+      params: c.req.param() as Record<string, string>,
+    });
+    // A read may have seen another request's change that is not on disk yet: answer only
+    // once it is, so nothing a client was shown can be lost in a crash.
+    await c.var.mock.store.settled();
+    return response;
   });
   return handlers;
 }

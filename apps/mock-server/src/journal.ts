@@ -55,6 +55,8 @@ export class Journal {
   private flushing: Promise<void> | undefined;
   private sinceCompaction = 0;
   private closed = false;
+  /** The promise of the newest append; flushes happen in order, so it settles last. */
+  private newest: Promise<void> = Promise.resolve();
   /** Set when a write to disk failed: memory and disk may differ, so stop accepting writes. */
   failure: DataFileError | undefined;
 
@@ -152,12 +154,19 @@ export class Journal {
     if (this.failure) return Promise.reject(this.failure);
     this.seq += 1;
     const line = `${JSON.stringify({ seq: this.seq, ops })}\n`;
-    return new Promise<void>((resolvePromise, reject) => {
+    const durable = new Promise<void>((resolvePromise, reject) => {
       this.pending.push({ line, resolve: resolvePromise, reject });
       this.flushing ??= this.flushLoop().finally(() => {
         this.flushing = undefined;
       });
     });
+    this.newest = durable.catch(() => undefined);
+    return durable;
+  }
+
+  /** Resolves once every write appended so far is on disk (or has failed). */
+  settled(): Promise<void> {
+    return this.newest;
   }
 
   /** Waits for every pending write, compacts, and closes the file. */

@@ -197,6 +197,14 @@ export class Store {
     return durable.then(() => result);
   }
 
+  /**
+   * Resolves once every change applied so far is durable. The app awaits it before
+   * sending any response, so no client ever sees state a crash could still lose.
+   */
+  settled(): Promise<void> {
+    return this.journal ? this.journal.settled() : Promise.resolve();
+  }
+
   /** Replaces the whole state (used by reset); durable like any write. */
   replaceAll(state: StateData): Promise<void> {
     const op: StoreOp = { r: JSON.parse(JSON.stringify(state)) as StateData };
