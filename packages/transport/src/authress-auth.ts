@@ -15,7 +15,7 @@ export interface AuthressAccessKeyAuthOptions {
   /** The Authress API base URL: `https://<accountId>.api.authress.io` or a custom domain. */
   authressApiUrl: string;
   /** Clock in milliseconds; tests move it forward to exercise re-minting. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface AuthressAccessKeyAuth extends AuthStrategy {

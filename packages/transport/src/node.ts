@@ -14,10 +14,10 @@ import { ConfigError } from './errors.js';
 
 export interface LoadTileDBConfigOptions {
   explicit?: TileDBExplicitConfig | undefined;
-  env?: Record<string, string | undefined>;
-  homeDir?: string;
+  env?: Record<string, string | undefined> | undefined;
+  homeDir?: string | undefined;
   /** Overrides `<homeDir>/.tiledb/cloud.json`. */
-  cloudJsonPath?: string;
+  cloudJsonPath?: string | undefined;
 }
 
 export interface LoadedTileDBConfig extends ResolvedTileDBConfig {

@@ -34,7 +34,7 @@ function paginator<T>(pages: () => AsyncGenerator<T[]>): Paginator<T> {
  */
 export function pageNumberPaginator<T>(
   fetchPage: (page: number) => Promise<PageNumberPage<T>>,
-  options: { startPage?: number } = {},
+  options: { startPage?: number | undefined } = {},
 ): Paginator<T> {
   const startPage = options.startPage ?? 1;
   return paginator(async function* () {
@@ -55,7 +55,7 @@ export function pageNumberPaginator<T>(
  */
 export function cursorPaginator<T>(
   fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>,
-  options: { cursor?: string } = {},
+  options: { cursor?: string | undefined } = {},
 ): Paginator<T> {
   return paginator(async function* () {
     let cursor = options.cursor;

@@ -9,21 +9,21 @@ import {
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
-  limit?: number;
+  limit?: number | undefined;
   /** Statuses retried. Default 408, 429, 500, 502, 503, 504. */
-  statusCodes?: readonly number[];
+  statusCodes?: readonly number[] | undefined;
   /** First backoff delay in ms, doubled on each retry. Default 500. */
-  baseDelay?: number;
+  baseDelay?: number | undefined;
   /** Cap on a computed backoff delay in ms. Default 8000. */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /**
    * Longest server-requested wait (`Retry-After`, `retry-after-ms`) honoured, in ms. A longer
    * request ends the retries and the error carries the delay. Default 60000.
    */
-  maxRetryAfter?: number;
+  maxRetryAfter?: number | undefined;
 }
 
-export type ResolvedRetry = Required<RetryOptions>;
+export type ResolvedRetry = { [K in keyof RetryOptions]-?: Exclude<RetryOptions[K], undefined> };
 
 export const DEFAULT_RETRY: Readonly<ResolvedRetry> = {
   limit: 2,

@@ -43,7 +43,7 @@ import { VERSION } from './version.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A number is the per-attempt timeout; `total` bounds the whole call including retries. */
-export type TimeoutOption = number | { attempt?: number; total?: number };
+export type TimeoutOption = number | { attempt?: number | undefined; total?: number | undefined };
 
 export const DEFAULT_TIMEOUT = { attempt: 30_000, total: 120_000 } as const;
 
@@ -94,18 +94,18 @@ export interface TransportHooks {
 
 /** What every domain client's constructor accepts. */
 export interface ClientOptions {
-  baseUrl?: string;
-  auth?: AuthStrategy;
-  retry?: RetryOptions | false;
-  timeout?: TimeoutOption;
-  fetch?: typeof fetch;
-  hooks?: TransportHooks;
+  baseUrl?: string | undefined;
+  auth?: AuthStrategy | undefined;
+  retry?: RetryOptions | false | undefined;
+  timeout?: TimeoutOption | undefined;
+  fetch?: typeof fetch | undefined;
+  hooks?: TransportHooks | undefined;
   /** Sent on every request (after the defaults, before auth and per-call headers). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Prepended to the User-Agent, e.g. `my-app/1.2`. Not sent from browsers. */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /** Share one transport between clients; the other options are then ignored. */
-  transport?: Transport;
+  transport?: Transport | undefined;
 }
 
 export type TransportOptions = ClientOptions & { baseUrl: string };
@@ -115,24 +115,24 @@ export interface RequestSpec<T = unknown> {
   /** Template such as `/v2/groups/{namespace}/{name}`, relative to the base URL. */
   path: string;
   /** Each value is encoded as exactly one path segment; empty, `.` and `..` are rejected. */
-  params?: Record<string, string>;
+  params?: Record<string, string> | undefined;
   /** null and undefined values are left out. */
-  query?: Record<string, string | number | boolean | null | undefined>;
+  query?: Record<string, string | number | boolean | null | undefined> | undefined;
   /** Sent as JSON. */
   body?: unknown;
   /** Validates `body` before anything is sent; the parsed output is what is sent. */
-  bodySchema?: v.GenericSchema;
+  bodySchema?: v.GenericSchema | undefined;
   /** Validates the response; a mismatch is a ResponseValidationError. */
-  responseSchema?: v.GenericSchema<unknown, T>;
+  responseSchema?: v.GenericSchema<unknown, T> | undefined;
   /** Per-call headers; undefined values are skipped. */
-  headers?: Record<string, string | undefined>;
+  headers?: Record<string, string | undefined> | undefined;
   /** Declares a POST/PATCH safe to repeat (a retrieve done with POST), so it may be retried. */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
   /** Sent as `Idempotency-Key`; also makes a POST/PATCH retryable. */
-  idempotencyKey?: string;
-  signal?: AbortSignal;
-  retry?: RetryOptions | false;
-  timeout?: TimeoutOption;
+  idempotencyKey?: string | undefined;
+  signal?: AbortSignal | undefined;
+  retry?: RetryOptions | false | undefined;
+  timeout?: TimeoutOption | undefined;
 }
 
 export interface ResponseWithData<T> {
