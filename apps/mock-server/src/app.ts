@@ -241,7 +241,9 @@ export function buildApp(options: AppOptions, builtin: readonly DomainRoutes[]):
     });
   }
   app.notFound((c) => render(c, new ApiError(404, `No route for ${c.req.method} ${c.req.path}`)));
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
+    // A refusal (409, 404...) may rest on another request's change: wait until it is durable too.
+    await services.store.settled();
     if (error instanceof ApiError) return render(c, error);
     if (error instanceof HTTPException) {
       return render(c, new ApiError(error.status, error.message || 'Request failed'));
