@@ -214,3 +214,28 @@ describe('the OPTIONS probe on the wire', () => {
     expect(await probe('absent')).toEqual([404, '']);
   });
 });
+
+describe('concurrent requests', () => {
+  it('lose no member change, and let exactly one create take a name', async () => {
+    await t.demo.createGroup('demo', 'busy');
+    await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        t.demo.addMembers('demo', 'busy', { uri: `s3://acme/array-${index}`, type: 'ARRAY' }),
+      ),
+    );
+    const { members } = await t.demo.retrieveGroup('demo', 'busy');
+    expect(members.map((member) => member.name).sort()).toEqual(
+      Array.from({ length: 10 }, (_, index) => `array-${index}`).sort(),
+    );
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => t.demo.createGroup('demo', 'contested')),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      results
+        .filter((result) => result.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason.status),
+    ).toEqual([409, 409, 409, 409]);
+  });
+});

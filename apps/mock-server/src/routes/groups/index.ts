@@ -84,16 +84,18 @@ function credentialsName(c: MockContext): string | undefined {
   return value;
 }
 
-function refuseTakenName(c: MockContext, namespace: string, name: string) {
-  const existing = findGroup(groups(c), namespace, name);
-  if (existing && existing.name === name) {
+/** A name is taken in a namespace once; storage belongs to one group. */
+function refuseTaken(
+  all: Collection<GroupRecord>,
+  namespace: string,
+  name: string,
+  uri: string | undefined,
+) {
+  if (all.values().some((group) => group.namespace === namespace && group.name === name)) {
     throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
   }
-}
-
-function refuseTakenStorage(c: MockContext, uri: string) {
-  const owner = resolveGroupUri(groups(c), uri);
-  if (owner && !uri.toLowerCase().startsWith('tiledb://')) {
+  const owner = uri === undefined ? undefined : resolveGroupUri(all, uri);
+  if (owner && !uri!.toLowerCase().startsWith('tiledb://')) {
     throw conflict(`Storage ${uri} is already registered as group ${tiledbUri(owner)}`);
   }
 }
@@ -109,11 +111,10 @@ function requireName(name: string | undefined): string {
 
 /** Applies removals then additions to a copy of `group.members`, refusing anything unclear. */
 function changedMembers(
-  c: MockContext,
+  all: Collection<GroupRecord>,
   group: GroupRecord,
   changes: NonNullable<GroupContentsChangesRequest['group_changes']>,
 ): MemberRecord[] {
-  const all = groups(c);
   let members = [...group.members];
   (changes.members_to_remove ?? []).forEach((uriOrName, index) => {
     const member = findMember(all, members, uriOrName);
@@ -154,6 +155,13 @@ function changedMembers(
     members.push({ name, uri, type });
   });
   return members;
+}
+
+/** The group as the write transaction sees it (a concurrent deregister may have won). */
+function current(all: Collection<GroupRecord>, id: string, params: Record<string, string>) {
+  const group = all.get(id);
+  if (!group) throw groupNotFound(params['group_namespace']!, params['group_name']!);
+  return group;
 }
 
 function mergedMetadata(
@@ -204,8 +212,6 @@ export default defineRoutes({
         const details = body.group_details;
         const name = requireName(details.name);
         const credentials = credentialsName(c);
-        refuseTakenName(c, namespace, name);
-        if (details.uri !== undefined) refuseTakenStorage(c, details.uri);
         const id = randomUUID();
         const now = c.var.mock.now().toISOString();
         const record: GroupRecord = {
@@ -223,12 +229,10 @@ export default defineRoutes({
           updated_at: now,
         };
         if (credentials !== undefined) record.access_credentials_name = credentials;
+        // Checked inside the write, so two requests cannot both take the name.
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
-          // Re-checked inside the write: another request may have taken the name meanwhile.
-          if (findGroup(all, namespace, name)?.name === name) {
-            throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
-          }
+          refuseTaken(all, namespace, name, details.uri);
           all.set(id, record);
         });
         return json(c, { id, name, tiledb_uri: tiledbUri(record) }, 201);
@@ -256,16 +260,6 @@ export default defineRoutes({
         }
         const uri = details.uri;
         const credentials = details.access_credentials_name ?? credentialsName(c);
-        refuseTakenName(c, namespace, name);
-        refuseTakenStorage(c, uri);
-        const parent =
-          parentRef === undefined ? undefined : findGroup(groups(c), namespace, parentRef);
-        if (parentRef !== undefined && !parent) {
-          throw notFound(`Parent group "${parentRef}" was not found in namespace "${namespace}"`);
-        }
-        if (parent?.members.some((member) => member.name === name)) {
-          throw conflict(`Parent group ${tiledbUri(parent)} already has a member named "${name}"`);
-        }
         const id = randomUUID();
         const now = c.var.mock.now().toISOString();
         const record: GroupRecord = {
@@ -283,21 +277,28 @@ export default defineRoutes({
           updated_at: now,
         };
         if (credentials !== undefined) record.access_credentials_name = credentials;
-        if (parent) record.parent = parent.id;
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
-          if (findGroup(all, namespace, name)?.name === name) {
-            throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
+          refuseTaken(all, namespace, name, uri);
+          if (parentRef === undefined) {
+            all.set(id, record);
+            return;
           }
-          all.set(id, record);
-          if (parent) {
-            const current = all.get(parent.id) ?? parent;
-            all.set(parent.id, {
-              ...current,
-              members: [...current.members, { name, uri: tiledbUri(record), type: 'GROUP' }],
-              updated_at: now,
-            });
+          const parent = findGroup(all, namespace, parentRef);
+          if (!parent) {
+            throw notFound(`Parent group "${parentRef}" was not found in namespace "${namespace}"`);
           }
+          if (parent.members.some((member) => member.name === name)) {
+            throw conflict(
+              `Parent group ${tiledbUri(parent)} already has a member named "${name}"`,
+            );
+          }
+          all.set(id, { ...record, parent: parent.id });
+          all.set(parent.id, {
+            ...parent,
+            members: [...parent.members, { name, uri: tiledbUri(record), type: 'GROUP' }],
+            updated_at: now,
+          });
         });
         return noContent(c, 201);
       },
@@ -337,14 +338,13 @@ export default defineRoutes({
       responses: { 204: { description: 'contents changed' }, 400: ERROR, 404: ERROR },
       async handler(c, { body, params }) {
         credentialsName(c);
-        const group = loadGroup(c, 'write', params);
-        const members = changedMembers(c, group, body.group_changes ?? {});
+        const { id } = loadGroup(c, 'write', params);
+        // Read, check and change inside one write: no concurrent change is lost.
         await c.var.mock.store.write((tx) => {
-          tx.collection<GroupRecord>(GROUPS_COLLECTION).set(group.id, {
-            ...group,
-            members,
-            updated_at: c.var.mock.now().toISOString(),
-          });
+          const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          const group = current(all, id, params);
+          const members = changedMembers(all, group, body.group_changes ?? {});
+          all.set(id, { ...group, members, updated_at: c.var.mock.now().toISOString() });
         });
         return noContent(c, 204);
       },
@@ -376,14 +376,12 @@ export default defineRoutes({
       body: GroupMetadataUpdateRequestSchema,
       responses: { 200: { description: 'metadata updated' }, 400: ERROR, 404: ERROR },
       async handler(c, { body, params }) {
-        const group = loadGroup(c, 'write', params);
-        const metadata = mergedMetadata(group.metadata, body.metadata.entries ?? []);
+        const { id } = loadGroup(c, 'write', params);
         await c.var.mock.store.write((tx) => {
-          tx.collection<GroupRecord>(GROUPS_COLLECTION).set(group.id, {
-            ...group,
-            metadata,
-            updated_at: c.var.mock.now().toISOString(),
-          });
+          const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          const group = current(all, id, params);
+          const metadata = mergedMetadata(group.metadata, body.metadata.entries ?? []);
+          all.set(id, { ...group, metadata, updated_at: c.var.mock.now().toISOString() });
         });
         return noContent(c, 200);
       },
@@ -405,27 +403,28 @@ export default defineRoutes({
           ]);
         }
         credentialsName(c);
-        const group = loadGroup(c, 'write', params);
-        const all = groups(c);
-        const doomed = recursive === 'true' ? descendants(all, group) : [group];
-        for (const child of doomed) {
-          if (child === group) continue;
-          try {
-            authorizeNamespace(c, child.namespace, 'write');
-          } catch (error) {
-            if (!(error instanceof ApiError)) throw error;
-            throw forbidden(
-              `Cannot deregister subgroup ${tiledbUri(child)} of ${tiledbUri(group)}: you may not change namespace "${child.namespace}"; nothing was deregistered`,
-            );
-          }
-        }
-        const doomedIds = new Set(doomed.map((child) => child.id));
-        const doomedAliases = new Set(
-          doomed.flatMap((child) => [...uriAliases(all, tiledbUri(child))]),
-        );
+        const { id } = loadGroup(c, 'write', params);
         const now = c.var.mock.now().toISOString();
+        // Everything is decided inside the write, so the tree cannot change meanwhile.
         await c.var.mock.store.write((tx) => {
-          const writable = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          const group = current(all, id, params);
+          const doomed = recursive === 'true' ? descendants(all, group) : [group];
+          for (const child of doomed) {
+            if (child.id === group.id) continue;
+            try {
+              authorizeNamespace(c, child.namespace, 'write');
+            } catch (error) {
+              if (!(error instanceof ApiError)) throw error;
+              throw forbidden(
+                `Cannot deregister subgroup ${tiledbUri(child)} of ${tiledbUri(group)}: you may not change namespace "${child.namespace}"; nothing was deregistered`,
+              );
+            }
+          }
+          const doomedIds = new Set(doomed.map((child) => child.id));
+          const doomedAliases = new Set(
+            doomed.flatMap((child) => [...uriAliases(all, tiledbUri(child))]),
+          );
           // Members and parents that pointed at a deregistered group would dangle: drop them.
           for (const other of all.values()) {
             if (doomedIds.has(other.id)) continue;
@@ -435,14 +434,14 @@ export default defineRoutes({
             const orphaned = other.parent !== undefined && doomedIds.has(other.parent);
             if (members.length === other.members.length && !orphaned) continue;
             const { parent, ...rest } = other;
-            writable.set(other.id, {
+            all.set(other.id, {
               ...rest,
-              ...(orphaned ? {} : parent === undefined ? {} : { parent }),
+              ...(orphaned || parent === undefined ? {} : { parent }),
               members,
               updated_at: now,
             });
           }
-          for (const id of doomedIds) writable.delete(id);
+          for (const doomedId of doomedIds) all.delete(doomedId);
         });
         return noContent(c, 200);
       },
