@@ -31,7 +31,7 @@ export function debugHooks(out: Output): TransportHooks {
     beforeRetry(event) {
       out.error(
         s.dim(
-          `debug: retrying ${event.method} ${event.url} in ${event.delayMs} ms after attempt ${event.attempt}: ${event.error.message}`,
+          `debug: retrying ${event.method} ${event.url} in ${Math.round(event.delayMs)} ms after attempt ${event.attempt}: ${event.error.message}`,
         ),
       );
     },

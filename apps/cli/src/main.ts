@@ -25,7 +25,8 @@ function printError(
   const report = reportError(error);
   const s = out.errStyle;
   let line = `${s.red('error:')} ${report.message}`;
-  if (report.requestId) line += ` ${s.dim(`(request id: ${report.requestId})`)}`;
+  if (report.requestId && !report.message.includes(report.requestId))
+    line += ` ${s.dim(`(request id: ${report.requestId})`)}`;
   out.error(line);
   if (report.hint) out.error(`${s.dim('hint:')} ${report.hint}`);
   if (report.exitCode === ExitCode.usage && helpPath) {

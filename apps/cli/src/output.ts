@@ -89,7 +89,7 @@ export function formatCell(value: unknown, plain: boolean): string {
   else if (Array.isArray(value)) text = value.map((item) => formatCell(item, plain)).join(', ');
   else text = JSON.stringify(value);
   if (plain) return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\r?\n/g, '\\n');
-  return text.replace(/\r?\n/g, ' ');
+  return text.replace(/\r?\n|\t/g, ' ');
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point

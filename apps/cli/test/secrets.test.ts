@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliHarness, type RunOptions, seedWith, startCli } from './helpers.js';
+
+const CANARY_KEY = 'canary-key-7f3a9c2e51';
+const CANARY_PASSWORD = 'canary-pass-b81d4e6f09';
+const CANARY_WRONG = 'canary-wrong-0c5e7a13d2';
+const CANARIES = [CANARY_KEY, CANARY_PASSWORD, CANARY_WRONG];
+
+let cli: CliHarness;
+let accessKey: string;
+let accessKeySecret: string;
+const seen: Array<{ args: string; stdout: string; stderr: string }> = [];
+
+async function run(args: string[], options: RunOptions = {}) {
+  const result = await cli.run(args, options);
+  seen.push({ args: args.join(' '), stdout: result.stdout, stderr: result.stderr });
+  return result;
+}
+
+beforeAll(async () => {
+  cli = await startCli({
+    seed: seedWith([
+      {
+        username: 'canary',
+        email: 'canary@example.com',
+        password: CANARY_PASSWORD,
+        apiKeys: [CANARY_KEY],
+      },
+    ]),
+  });
+  accessKey = cli.server.identities.serviceClients[0]!.accessKey!;
+  accessKeySecret = accessKey.split('.')[3]!;
+});
+afterAll(async () => {
+  await cli.close();
+});
+
+describe('secret canary', () => {
+  it('no secret reaches stdout or stderr of any command', async () => {
+    const url = cli.server.url;
+    expect((await run(['login', '--host', url, '--api-key', CANARY_KEY, '--debug'])).code).toBe(0);
+    await run(['whoami']);
+    await run(['whoami', '--debug']);
+    await run(['whoami', '--json', '--debug']);
+    await run(['config', 'list']);
+    await run(['config', 'list', '--json']);
+    await run(['config', 'list', '--no-color'], { env: { IAMKIT_FORCE_TTY: '1' } });
+    await run(['config', 'get', 'tiledb.api_key']);
+    await run(['config', 'get', 'tiledb.api_key', '--json']);
+    await run(['config', 'set', 'tiledb.api_key', '-', '--debug'], { input: CANARY_KEY });
+    await run(['config', 'profiles']);
+    await run(
+      [
+        'login',
+        '--host',
+        url,
+        '--username',
+        'canary',
+        '--password-stdin',
+        '--profile',
+        'pw',
+        '--debug',
+      ],
+      { input: CANARY_PASSWORD },
+    );
+    await run(['whoami', '--profile', 'pw', '--debug']);
+    await run(['config', 'list', '--profile', 'pw']);
+    await run(['config', 'get', 'tiledb.password', '--profile', 'pw']);
+    // rejected credentials, with tracing on
+    const wrong = await run([
+      'login',
+      '--host',
+      url,
+      '--api-key',
+      CANARY_WRONG,
+      '--profile',
+      'x',
+      '--debug',
+    ]);
+    expect(wrong.code).toBe(4);
+    await run(['whoami', '--debug'], { env: { TILEDB_REST_TOKEN: CANARY_WRONG } });
+    await run(['whoami', '--debug'], {
+      env: { TILEDB_REST_USERNAME: 'canary', TILEDB_REST_PASSWORD: CANARY_WRONG },
+    });
+    await run(['whoami', '--debug', '--host', 'http://127.0.0.1:9'], {
+      env: { TILEDB_REST_TOKEN: CANARY_KEY },
+    });
+    // half a credential pair in the environment
+    await run(['whoami'], { env: { TILEDB_REST_PASSWORD: CANARY_PASSWORD } });
+    // cloud.json with secrets
+    await cli.writeCloudJson({ host: url, username: 'canary', password: CANARY_PASSWORD });
+    await run(['config', 'list', '--profile', 'fresh']);
+    await run(['whoami', '--profile', 'fresh', '--debug']);
+    // Authress access keys
+    await run(
+      [
+        'login',
+        '--authress',
+        '--authress-url',
+        cli.server.authressUrl,
+        '--access-key-stdin',
+        '--debug',
+      ],
+      {
+        input: accessKey,
+      },
+    );
+    await run(['config', 'list']);
+    await run(['whoami']);
+    await run(['config', 'list'], { env: { AUTHRESS_ACCESS_KEY: accessKey } });
+    await run(
+      ['login', '--authress', '--authress-url', cli.server.authressUrl, '--access-key-stdin'],
+      {
+        input: `a.b.c.${CANARY_WRONG}`,
+      },
+    );
+    await run(['config', 'set', 'authress.access_key', `${CANARY_WRONG}`]);
+    await run(['logout', '--debug']);
+    await run(['--help']);
+    await run(['completion', 'bash']);
+
+    const secrets = [...CANARIES, accessKeySecret];
+    for (const { args, stdout, stderr } of seen) {
+      for (const secret of secrets) {
+        expect(stdout.includes(secret), `stdout of "${args}"`).toBe(false);
+        expect(stderr.includes(secret), `stderr of "${args}"`).toBe(false);
+      }
+    }
+    expect(seen.length).toBeGreaterThan(25);
+  });
+
+  it('config get --show-secret is the one way to print a secret', async () => {
+    const result = await cli.run([
+      'config',
+      'get',
+      'tiledb.password',
+      '--profile',
+      'pw',
+      '--show-secret',
+    ]);
+    expect(result).toMatchObject({ code: 0, stdout: `${CANARY_PASSWORD}\n` });
+  });
+});
