@@ -97,7 +97,11 @@ async function bundleSize() {
   for (const [path, info] of Object.entries(output.inputs)) {
     const key = path.includes('node_modules/')
       ? path.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
-      : path.replace(/.*packages\//, '@iamkit/');
+      : path.startsWith('bench/')
+        ? 'bench entry'
+        : path.includes('core/')
+          ? '@iamkit/core'
+          : `@iamkit/transport ${path.replace(/^dist\//, '')}`;
     byModule[key] = (byModule[key] ?? 0) + info.bytesInOutput;
   }
   return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, byModule };

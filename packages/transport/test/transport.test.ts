@@ -208,6 +208,20 @@ describe('requests', () => {
     expect(headers).not.toHaveProperty('x-skip');
   });
 
+  it('sends through a custom fetch (here a wrapper that tags the request, then calls fetch)', async () => {
+    server.setHandler((req, res) => sendJson(res, 200, { tag: req.headers['x-via'] ?? null }));
+    const seen: string[] = [];
+    const tagging: typeof fetch = (input, init) => {
+      const request = new Request(input, init);
+      seen.push(`${request.method} ${new URL(request.url).pathname}`);
+      request.headers.set('x-via', 'custom-fetch');
+      return fetch(request, init?.signal ? { signal: init.signal } : undefined);
+    };
+    const transport = new Transport({ baseUrl: server.url, fetch: tagging });
+    expect(await transport.request({ method: 'GET', path: '/g' })).toEqual({ tag: 'custom-fetch' });
+    expect(seen).toEqual(['GET /g']);
+  });
+
   it('shares one transport between clients through Transport.from', () => {
     const shared = new Transport({ baseUrl: server.url });
     expect(Transport.from({ transport: shared }, 'https://unused.example')).toBe(shared);
