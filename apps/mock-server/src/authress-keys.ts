@@ -154,11 +154,47 @@ const CLOCK_TOLERANCE_SECONDS = 60;
  * Verifies service-client JWTs (keys from the store) and user tokens (the server's own
  * key). One instance per server; the user-token key lives for the process.
  */
-export class AuthressTokens {
-  readonly userTokenKeyId = `mock-user-${randomBytes(4).toString('hex')}`;
-  private readonly userKeys = generateKeyPairSync('ed25519');
+/** The server's own signing key for user tokens (kept in the store, so it persists). */
+export interface UserTokenKey {
+  kid: string;
+  /** Standard base64 of a PKCS#8 DER Ed25519 private key. */
+  privateKey: string;
+}
 
-  constructor(readonly accountId: string) {}
+export function generateUserTokenKey(): UserTokenKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return {
+    kid: `mock-user-${randomBytes(4).toString('hex')}`,
+    privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  };
+}
+
+export class AuthressTokens {
+  private cached: { kid: string; privateKey: KeyObject; publicKey: KeyObject } | undefined;
+
+  /** `currentKey` reads the user-token key from the store (it changes on reset). */
+  constructor(
+    readonly accountId: string,
+    private readonly currentKey: () => UserTokenKey,
+  ) {}
+
+  /** Key ID of the current user-token key. */
+  get userTokenKeyId(): string {
+    return this.currentKey().kid;
+  }
+
+  private userKeys(): { kid: string; privateKey: KeyObject; publicKey: KeyObject } {
+    const key = this.currentKey();
+    if (this.cached?.kid !== key.kid) {
+      const privateKey = createPrivateKey({
+        key: Buffer.from(key.privateKey, 'base64'),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      this.cached = { kid: key.kid, privateKey, publicKey: createPublicKey(privateKey) };
+    }
+    return this.cached;
+  }
 
   /** Issuer of user tokens: the Authress base URL of this server. */
   userTokenIssuer(authressBaseUrl: string): string {
@@ -174,14 +210,15 @@ export class AuthressTokens {
   }): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + (options.expiresInSeconds ?? 86_400);
+    const keys = this.userKeys();
     const token = await new SignJWT({ ...options.claims, scope: 'openid' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: this.userTokenKeyId, typ: 'at+jwt' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid, typ: 'at+jwt' })
       .setIssuer(options.issuer)
       .setSubject(options.userId)
       .setAudience(`${this.accountId}.accounts.authress.io`)
       .setIssuedAt(now)
       .setExpirationTime(exp)
-      .sign(this.userKeys.privateKey);
+      .sign(keys.privateKey);
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
@@ -190,8 +227,8 @@ export class AuthressTokens {
     return {
       keys: [
         {
-          ...toPublicJwk(this.userKeys.publicKey),
-          kid: this.userTokenKeyId,
+          ...toPublicJwk(this.userKeys().publicKey),
+          kid: this.userKeys().kid,
           alg: 'EdDSA',
           use: 'sig',
         },
@@ -215,8 +252,9 @@ export class AuthressTokens {
     }
     if (!kid) throw new TokenError('The JWT header has no kid');
     try {
-      if (kid === this.userTokenKeyId) {
-        const { payload } = await jwtVerify(token, this.userKeys.publicKey, {
+      const userKeys = this.userKeys();
+      if (kid === userKeys.kid) {
+        const { payload } = await jwtVerify(token, userKeys.publicKey, {
           algorithms: ['EdDSA'],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           requiredClaims: ['exp', 'sub'],

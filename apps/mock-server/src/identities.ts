@@ -18,6 +18,8 @@ import type { StateData } from './store.js';
 export const USERS = 'users';
 export const ORGANIZATIONS = 'organizations';
 export const SERVICE_CLIENTS = 'authress_service_clients';
+/** The server's own keys (the Authress user-token signing key), under key `user-tokens`. */
+export const SERVER_KEYS = 'server_keys';
 
 /** Organization roles, most to least powerful (`read_write_delete` is TileDB's own). */
 export const ORGANIZATION_ROLES = [
@@ -295,7 +297,7 @@ export function seedToState(input: unknown, now = new Date()): StateData {
     clients[c.clientId] = record;
   });
   for (const name of Object.keys(seed.collections)) {
-    if ([USERS, ORGANIZATIONS, SERVICE_CLIENTS].includes(name)) {
+    if ([USERS, ORGANIZATIONS, SERVICE_CLIENTS, SERVER_KEYS].includes(name)) {
       throw new SeedError(
         `collections.${name}`,
         'is reserved; use users/organizations/serviceClients',

@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { buildApp } from './app.js';
-import { AuthressTokens, type Ed25519PublicJwk } from './authress-keys.js';
+import {
+  AuthressTokens,
+  type Ed25519PublicJwk,
+  generateUserTokenKey,
+  type UserTokenKey,
+} from './authress-keys.js';
 import { adminRoutes, userRoutes } from './builtin-routes.js';
 import { FaultRules } from './faults.js';
 import {
@@ -16,6 +21,7 @@ import {
   ORGANIZATIONS,
   type OrganizationRecord,
   type OrganizationRole,
+  SERVER_KEYS,
   SERVICE_CLIENTS,
   type SeedInput,
   type ServiceClientRecord,
@@ -137,6 +143,8 @@ const PACKAGE_VERSION = await readFile(new URL('../package.json', import.meta.ur
 export async function startMockServer(options: StartMockServerOptions = {}): Promise<MockServer> {
   const host = options.host ?? '127.0.0.1';
   const seedState = seedToState(options.seed ?? defaultSeed());
+  // Part of the state, so user tokens outlive a restart with --data.
+  seedState[SERVER_KEYS] = { 'user-tokens': generateUserTokenKey() };
   const started = Date.now();
 
   let store: Store;
@@ -165,7 +173,13 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
   const assemble = async () => {
     const serviceClients = () => store.collection<ServiceClientRecord>(SERVICE_CLIENTS);
     const accountId = serviceClients().values()[0]?.accountId ?? 'acc-mock';
-    const tokens = new AuthressTokens(accountId);
+    const userTokenKey = () => store.collection<UserTokenKey>(SERVER_KEYS).get('user-tokens');
+    if (!userTokenKey()) {
+      await store.write((tx) =>
+        tx.collection(SERVER_KEYS).set('user-tokens', generateUserTokenKey()),
+      );
+    }
+    const tokens = new AuthressTokens(accountId, () => userTokenKey()!);
     const services: MockServices = {
       store,
       now: () => new Date(),

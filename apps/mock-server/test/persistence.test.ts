@@ -191,6 +191,32 @@ describe('--data persistence', () => {
     }
   });
 
+  it('keeps Authress user tokens valid across a restart', async () => {
+    const dataFile = join(dir, 'state.json');
+    const first = await startMockServer({ port: 0, dataFile, routes: [probeRoutes] });
+    const minted = await fetch(`${first.authressUrl}/api/probe-authentication`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 'user|kept' }),
+    });
+    const { accessToken } = (await minted.json()) as { accessToken: string };
+    const state = await (await fetch(`${first.url}/__admin/state`)).text();
+    expect(state).toContain('"privateKey":"[redacted]"');
+    await first.close();
+    const second = await startMockServer({ port: 0, dataFile, routes: [probeRoutes] });
+    try {
+      const res = await fetch(`${second.authressUrl}/v1/probe`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
+        body: '{"name":"n"}',
+      });
+      expect(res.status).toBe(201);
+      expect(await res.json()).toMatchObject({ kind: 'user', subject: 'user|kept' });
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses a second server on the same data file, and frees it on close', async () => {
     const dataFile = join(dir, 'state.json');
     const first = await startMockServer({ port: 0, dataFile });
