@@ -280,6 +280,7 @@ export class GroupsClient {
   /**
    * Registers a group whose storage already exists at `uri`, optionally under a `parent`
    * group (its name or UUID). The group is then addressable as `tiledb://namespace/name`.
+   * Like `createGroup`, never retried: a name already taken is a `ConflictError`.
    */
   registerGroup(namespace: string, name: string, options: RegisterGroupOptions): Promise<void>;
   registerGroup(group: GroupRef, options: RegisterGroupOptions): Promise<void>;
@@ -306,6 +307,8 @@ export class GroupsClient {
       params: { namespace: address.namespace },
       body,
       bodySchema: GroupRegistrationRequestSchema,
+      // A PUT, but it creates: a retry after a lost response would be refused as a duplicate.
+      idempotent: false,
     });
   }
 

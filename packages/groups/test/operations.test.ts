@@ -239,3 +239,49 @@ describe('concurrent requests', () => {
     ).toEqual([409, 409, 409, 409]);
   });
 });
+
+describe('retries', () => {
+  async function failNext(method: string, path: string) {
+    const response = await fetch(`${t.server.url}/__admin/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method, path, status: 503, times: 1 }),
+    });
+    expect(response.ok).toBe(true);
+  }
+  const retrying = () =>
+    new GroupsClient({
+      baseUrl: t.server.url,
+      auth: basicAuth({ username: 'demo', password: 'demo-password' }),
+      retry: { limit: 2, baseDelay: 1 },
+    });
+
+  it('repeats the reads done with POST, and the metadata merge', async () => {
+    const groups = retrying();
+    await groups.createGroup('demo', 'flaky');
+    await failNext('POST', '/v2/groups/demo/flaky');
+    expect(await groups.retrieveGroup('demo', 'flaky')).toEqual({ members: [], metadata: {} });
+    await failNext('PUT', '/v2/groups/demo/flaky/metadata');
+    await groups.updateGroupMetadata('demo', 'flaky', { a: 1 });
+    expect(await groups.getGroupMetadata('demo', 'flaky')).toEqual({ a: 1 });
+  });
+
+  it('never repeats what creates or adds: create, register, member changes', async () => {
+    const groups = retrying();
+    await failNext('POST', '/v2/groups/demo');
+    await expect(groups.createGroup('demo', 'once')).rejects.toMatchObject({ status: 503 });
+    await failNext('PUT', '/v2/groups/demo');
+    await expect(
+      groups.registerGroup('demo', 'once', { uri: 's3://a/once' }),
+    ).rejects.toMatchObject({
+      status: 503,
+    });
+    await groups.createGroup('demo', 'holder');
+    await failNext('PATCH', '/v2/groups/demo/holder');
+    await expect(
+      groups.addMembers('demo', 'holder', { uri: 's3://a/x', type: 'ARRAY' }),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(await groups.groupExists('demo', 'once')).toBe(false);
+    expect((await groups.retrieveGroup('demo', 'holder')).members).toEqual([]);
+  });
+});
