@@ -5,7 +5,7 @@
  * Keep command modules light at the top: import clients inside `run` (see COMMANDS.md).
  */
 import type { ArgsDef, CommandDef, ParsedArgs, Resolvable } from 'citty';
-import { type Context, currentContext } from './context.js';
+import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 
 export interface IamkitMeta {
@@ -107,7 +107,7 @@ export function defineIamkitCommand<const T extends ArgsDef = ArgsDef>(
       await spec.run({
         args: context.args,
         positionals: [...context.args._],
-        ctx: currentContext(),
+        ctx: (await import('./context.js')).currentContext(),
       });
     },
   };

@@ -2,8 +2,6 @@
  * Runs one invocation: global flags, help/version, the command, and the single place
  * where errors become a message on stderr and an exit code.
  */
-import { runCommand } from 'citty';
-import { startSession } from './context.js';
 import { ExitCode, reportError, UsageError } from './errors.js';
 import { extractGlobalFlags, type GlobalFlags } from './globals.js';
 import { renderHelp } from './help.js';
@@ -83,8 +81,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  startSession({ flags, env, version: cliVersion(), signal: controller.signal });
   try {
+    // Loaded here, not at the top, so help pages stay cheap.
+    const [{ runCommand }, { startSession }] = await Promise.all([
+      import('citty'),
+      import('./context.js'),
+    ]);
+    startSession({ flags, env, version: cliVersion(), signal: controller.signal });
     await runCommand(root, { rawArgs: rest });
     return ExitCode.ok;
   } catch (error) {
