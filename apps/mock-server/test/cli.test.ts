@@ -180,6 +180,14 @@ describe('iamkit-mock binary', () => {
     ).toEqual({ v: 1 });
   });
 
+  it('exits 1 with a hint when the port is taken', async () => {
+    const first = await start(['--port', '0', '--quiet']);
+    const port = new URL(first.url).port;
+    const { code, stderr } = await runBinary(['--port', port]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`port ${port} is already in use (try --port 0)`);
+  });
+
   it('exits 1 when another process holds the data file', async () => {
     const dataFile = join(await dir(), 'state.json');
     await start(['--port', '0', '--quiet', '--data', dataFile]);
