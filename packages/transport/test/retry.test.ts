@@ -194,6 +194,19 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('does not retry a PUT declared not idempotent (a PUT that creates)', async () => {
+    server.setHandler(sequence(fail(503), ok));
+    await expect(
+      new Transport({ baseUrl: server.url, retry: fastRetry }).request({
+        method: 'PUT',
+        path: '/v2/groups/ns',
+        body: { name: 'g' },
+        idempotent: false,
+      }),
+    ).rejects.toBeInstanceOf(InternalServerError);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('retries a POST with an idempotency key and sends the same key each time', async () => {
     server.setHandler(sequence(fail(500), ok));
     await new Transport({ baseUrl: server.url, retry: fastRetry }).request({
