@@ -89,12 +89,23 @@ interface SourceCredentials {
   password?: string | undefined;
 }
 
-function authFrom(creds: SourceCredentials, where: string): AuthStrategy | undefined {
-  if (creds.apiKey) return apiKeyAuth(creds.apiKey);
-  if (creds.username && creds.password)
-    return basicAuth({ username: creds.username, password: creds.password });
-  if (creds.username) throw new ConfigError(`${where} has a username but no password`);
-  if (creds.password) throw new ConfigError(`${where} has a password but no username`);
+/** What each credential is called in a source, for error messages. */
+type CredentialNames = Record<keyof SourceCredentials, string>;
+
+function authFrom(creds: SourceCredentials, names: CredentialNames): AuthStrategy | undefined {
+  try {
+    if (creds.apiKey) return apiKeyAuth(creds.apiKey);
+    if (creds.username && creds.password) {
+      return basicAuth({ username: creds.username, password: creds.password });
+    }
+  } catch (error) {
+    const which = creds.apiKey ? names.apiKey : `${names.username} / ${names.password}`;
+    throw new ConfigError(`${which}: ${(error as Error).message}`, { cause: error });
+  }
+  if (creds.username)
+    throw new ConfigError(`${names.username} is set but ${names.password} is not`);
+  if (creds.password)
+    throw new ConfigError(`${names.password} is set but ${names.username} is not`);
   return undefined;
 }
 
@@ -147,7 +158,9 @@ export function resolveTileDBConfig(input: ResolveTileDBConfigInput = {}): Resol
     throw new ConfigError(`${where}: ${(error as Error).message}`, { cause: error });
   }
 
-  const authSources: Array<[Exclude<TileDBConfigSource, 'default'>, SourceCredentials, string]> = [
+  const authSources: Array<
+    [Exclude<TileDBConfigSource, 'default'>, SourceCredentials, CredentialNames]
+  > = [
     [
       'explicit',
       {
@@ -155,7 +168,7 @@ export function resolveTileDBConfig(input: ResolveTileDBConfigInput = {}): Resol
         username: nonEmpty(explicit.username),
         password: nonEmpty(explicit.password),
       },
-      'The explicit configuration',
+      { apiKey: 'apiKey', username: 'username', password: 'password' },
     ],
     [
       'env',
@@ -164,7 +177,11 @@ export function resolveTileDBConfig(input: ResolveTileDBConfigInput = {}): Resol
         username: nonEmpty(env['TILEDB_REST_USERNAME']),
         password: nonEmpty(env['TILEDB_REST_PASSWORD']),
       },
-      'The environment (TILEDB_REST_USERNAME / TILEDB_REST_PASSWORD)',
+      {
+        apiKey: 'TILEDB_REST_TOKEN',
+        username: 'TILEDB_REST_USERNAME',
+        password: 'TILEDB_REST_PASSWORD',
+      },
     ],
     [
       'cloud.json',
@@ -173,11 +190,15 @@ export function resolveTileDBConfig(input: ResolveTileDBConfigInput = {}): Resol
         username: nonEmpty(cloud?.username),
         password: nonEmpty(cloud?.password),
       },
-      'cloud.json',
+      {
+        apiKey: 'cloud.json api_key',
+        username: 'cloud.json username',
+        password: 'cloud.json password',
+      },
     ],
   ];
-  for (const [source, creds, where] of authSources) {
-    const auth = authFrom(creds, where);
+  for (const [source, creds, names] of authSources) {
+    const auth = authFrom(creds, names);
     if (auth) return { host, auth, sources: { host: hostSource, auth: source } };
   }
   return { host, sources: { host: hostSource } };

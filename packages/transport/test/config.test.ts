@@ -106,8 +106,21 @@ describe('resolveTileDBConfig precedence', () => {
 
   it('explains half-given credentials and bad hosts', () => {
     expect(() => resolveTileDBConfig({ env: { TILEDB_REST_USERNAME: 'u' } })).toThrow(
-      /username but no password/,
+      'TILEDB_REST_USERNAME is set but TILEDB_REST_PASSWORD is not',
     );
+    expect(() => resolveTileDBConfig({ cloudJson: { password: 'p' } })).toThrow(
+      'cloud.json password is set but cloud.json username is not',
+    );
+    let error: Error | undefined;
+    try {
+      resolveTileDBConfig({ env: { TILEDB_REST_TOKEN: 'secret-canary\nX: 1' } });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toBe(
+      'TILEDB_REST_TOKEN: The TileDB API key contains characters that cannot be sent in an HTTP header',
+    );
+    expect(JSON.stringify(error)).not.toContain('secret-canary');
     expect(() =>
       resolveTileDBConfig({ env: { TILEDB_REST_HOST: 'https://api.tiledb.com/v1' } }),
     ).toThrow(/^TILEDB_REST_HOST: The TileDB host must not end in \/v1/);
