@@ -35,6 +35,7 @@ import {
   ConfigError,
   DEFAULT_TILEDB_HOST,
   NotFoundError,
+  normalizeTileDBHost,
   type RequestSpec,
   RequestValidationError,
   Transport,
@@ -242,7 +243,10 @@ export class GroupsClient {
       this.transport = transport;
       return;
     }
-    this.transport = new Transport({ ...rest, baseUrl: rest.baseUrl ?? DEFAULT_TILEDB_HOST });
+    // `api.tiledb.com` gets its https://; a host ending in /v2 is refused, since every
+    // operation carries its own version prefix.
+    const baseUrl = normalizeTileDBHost(rest.baseUrl ?? DEFAULT_TILEDB_HOST);
+    this.transport = new Transport({ ...rest, baseUrl });
   }
 
   /**

@@ -266,4 +266,11 @@ describe('authentication and configuration', () => {
     expect(await t.demo.groupExists('demo', 'shared-transport')).toBe(true);
     expect(() => new GroupsClient({ transport, baseUrl: t.server.url })).toThrow(ConfigError);
   });
+
+  it('refuses a host that carries an API version, which every operation adds itself', () => {
+    expect(() => new GroupsClient({ baseUrl: `${t.server.url}/v2` })).toThrow(
+      /must not end in \/v2: each operation adds its own/,
+    );
+    expect(new GroupsClient({ baseUrl: 'api.tiledb.com' }).transport).toBeInstanceOf(Transport);
+  });
 });
