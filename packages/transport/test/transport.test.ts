@@ -222,6 +222,21 @@ describe('requests', () => {
     expect(seen).toEqual(['GET /g']);
   });
 
+  it('sends no User-Agent of its own where a browser would forbid it', async () => {
+    vi.stubGlobal('window', {});
+    vi.stubGlobal('document', {});
+    try {
+      await new Transport({ baseUrl: server.url, userAgent: 'my-app/1.2' }).request({
+        method: 'GET',
+        path: '/g',
+      });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(server.requests[0]?.headers['user-agent'] ?? '').not.toContain('iamkit-transport');
+    expect(server.requests[0]?.headers['user-agent'] ?? '').not.toContain('my-app');
+  });
+
   it('shares one transport between clients through Transport.from', () => {
     const shared = new Transport({ baseUrl: server.url });
     expect(Transport.from({ transport: shared }, 'https://unused.example')).toBe(shared);
