@@ -4,11 +4,7 @@
  */
 import { isSecretSchema, SECRET_FIELD_NAMES } from '@iamkit/core';
 import { describe, expect, it } from 'vitest';
-import type { ConformanceRow } from './conformance/rows.js';
-
-const modules = import.meta.glob<{ rows: ConformanceRow[] }>('./conformance/*.rows.ts', {
-  eager: true,
-});
+import { loadAllRows } from './conformance/rows.js';
 
 type Node = {
   type?: string;
@@ -36,9 +32,10 @@ function secretFieldNames(schema: Node, seen = new Set<Node>(), found = new Set<
   return found;
 }
 
+const rows = await loadAllRows();
+
 describe('secret fields', () => {
   const known = new Set(SECRET_FIELD_NAMES.map((name) => name.toLowerCase()));
-  const rows = Object.values(modules).flatMap((module) => module.rows);
 
   it.each(rows.map((row) => [`${row.spec} ${row.model}`, row] as const))(
     '%s: every secret() field is redacted by name',
