@@ -38,14 +38,14 @@ export interface AuthressGroupsClientOptions extends ClientOptions {
    * (`https://login.example.com`). Requests go to `<authressApiUrl>/v1/groups`.
    * `baseUrl` is accepted as a synonym.
    */
-  authressApiUrl?: string;
+  authressApiUrl?: string | undefined;
   /**
    * A service-client access key (`clientId.keyId.accountId.privateKey`). The client signs
    * a short-lived EdDSA JWT from it and reuses that token until it nears expiry.
    */
-  accessKey?: string;
+  accessKey?: string | undefined;
   /** A user's access token, or a function that returns a current one (called per attempt). */
-  token?: string | (() => string | Promise<string>);
+  token?: string | (() => string | Promise<string>) | undefined;
 }
 
 export interface UpdateGroupOptions extends AuthressRequestOptions {
@@ -53,13 +53,13 @@ export interface UpdateGroupOptions extends AuthressRequestOptions {
    * The `lastUpdated` of the group as you read it. Sent as `If-Unmodified-Since`; if the
    * group has changed since, the update is refused with {@link GroupModifiedError}.
    */
-  expectedLastModifiedTime?: Date | string;
+  expectedLastModifiedTime?: Date | string | undefined;
 }
 
 export type GetGroupsParams = GetGroupsQuery;
 export type ListAllGroupsParams = Omit<GetGroupsQuery, 'cursor'> & {
   /** Start from this cursor instead of the first page. */
-  cursor?: string;
+  cursor?: string | undefined;
 };
 
 /**
@@ -151,7 +151,9 @@ export class AuthressGroupsClient {
     ) {
       throw new ConfigError('authressApiUrl and baseUrl disagree; pass only authressApiUrl');
     }
-    const baseUrl = authressApiUrl ?? rest.baseUrl;
+    const given = authressApiUrl ?? rest.baseUrl;
+    // As the Authress SDKs do: a bare host such as ACCOUNT_ID.api.authress.io means https.
+    const baseUrl = given && !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? `https://${given}` : given;
     const auth = authFrom(options, baseUrl);
     if (transport) {
       if (auth || baseUrl) {

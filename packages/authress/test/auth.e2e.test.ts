@@ -236,3 +236,13 @@ describe('constructor', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('authressApiUrl', () => {
+  it('a bare host means https, as in the Authress SDKs', () => {
+    const client = new AuthressGroupsClient({
+      authressApiUrl: 'acc-123.api.authress.io',
+      token: 't',
+    });
+    expect(client.transport.baseUrl).toBe('https://acc-123.api.authress.io');
+  });
+});
