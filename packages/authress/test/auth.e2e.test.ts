@@ -1,5 +1,6 @@
 /** Tokens: service-client JWTs signed by the client, user tokens, and everything refused. */
 import { createPublicKey, verify } from 'node:crypto';
+import { inspect } from 'node:util';
 import {
   AuthenticationError,
   AuthressGroupsClient,
@@ -244,5 +245,39 @@ describe('authressApiUrl', () => {
       token: 't',
     });
     expect(client.transport.baseUrl).toBe('https://acc-123.api.authress.io');
+  });
+});
+
+describe('secrets', () => {
+  it('neither the access key nor the token reaches errors, hooks or the client itself', async () => {
+    const events: unknown[] = [];
+    const client = h.clientWith({
+      hooks: {
+        beforeRequest: (event) => {
+          events.push(event);
+        },
+        afterResponse: (event) => {
+          events.push(event);
+        },
+        onError: (event) => {
+          events.push(event);
+        },
+      },
+    });
+    await client.createGroup({ name: 'x', users: [], admins: [] });
+    const error = await client.getGroup('grp_nope').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    const token = await h.token();
+    const dump = [
+      JSON.stringify(client),
+      inspect(client, { depth: 10 }),
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+      inspect(events, { depth: 10 }),
+    ].join('\n');
+    expect(dump).not.toContain(h.accessKey.split('.')[3]!);
+    expect(dump).not.toContain(token.split('.')[2]!);
+    expect(dump).toContain('[REDACTED]');
   });
 });
