@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliHarness, startCli } from './helpers.js';
+import { BIN, type CliHarness, startCli } from './helpers.js';
 
 let cli: CliHarness;
 
@@ -145,5 +146,41 @@ describe('login, whoami, logout', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('TILEDB_REST_TOKEN still set');
+  });
+
+  it('on a terminal, login asks for the host and the key, and never echoes the key', async () => {
+    const child = spawn(
+      'script',
+      ['-qec', `'${process.execPath}' '${BIN}' login --profile tty`, '/dev/null'],
+      {
+        env: { PATH: process.env['PATH'] ?? '', HOME: cli.home, TERM: 'xterm', NO_COLOR: '1' },
+      },
+    );
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let output = '';
+    const waiters: Array<() => void> = [];
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      for (const check of waiters.splice(0)) check();
+    });
+    const prompt = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (output.includes(text) ? resolve() : waiters.push(check));
+        check();
+      });
+    await prompt('TileDB host [');
+    child.stdin.write(`${cli.server.url}\n`);
+    await prompt('API key');
+    child.stdin.write('demo-member-key\n');
+    expect(await closed).toBe(0);
+    child.stdin.end();
+    expect(output).toContain('Logged in to');
+    expect(output).toContain('as demo-member (profile tty)');
+    expect(output).not.toContain('demo-member-key');
+    const config = (await cli.readConfig()) as { profiles: Record<string, unknown> };
+    expect(config.profiles['tty']).toEqual({
+      'tiledb.host': cli.server.url,
+      'tiledb.api_key': 'demo-member-key',
+    });
   });
 });
