@@ -7,8 +7,35 @@ import { extractGlobalFlags, type GlobalFlags } from './globals.js';
 import { renderHelp } from './help.js';
 import { Output } from './output.js';
 import { root } from './root.js';
-import { locate } from './tree.js';
+import { childrenOf, locate } from './tree.js';
 import { cliVersion } from './version.js';
+
+/** The name within edit distance 2 of `input`, if exactly one is closest. */
+function closest(input: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  let best: string | undefined;
+  let bestDistance = input.length <= 4 ? 2 : 3; // short words: one typo at most
+  for (const name of names) {
+    const d = name.startsWith(input) ? 1 : distance(input, name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
 
 export interface MainOptions {
   env?: Record<string, string | undefined>;
@@ -53,7 +80,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
   const out = new Output({ json: flags.json, color: flags.color, env });
 
-  if (flags.version && rest.length === 0) {
+  // `iamkit help groups get` is `iamkit groups get --help`.
+  if (rest[0] === 'help') {
+    rest = rest.slice(1);
+    flags.help = true;
+  }
+
+  if (flags.version && !flags.help) {
     out.print(flags.json ? JSON.stringify({ version: cliVersion() }) : `iamkit ${cliVersion()}`);
     return ExitCode.ok;
   }
@@ -61,9 +94,14 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const located = await locate(root, rest);
   const helpPath = ['iamkit', ...located.path].join(' ');
   if (located.unknown !== undefined && located.cmd.subCommands) {
+    const names = (await childrenOf(located.cmd)).map((child) => child.name);
+    const guess = closest(located.unknown, names);
     return printError(
       out,
-      new UsageError(`unknown command "${located.unknown}" for "${helpPath}"`),
+      new UsageError(
+        `unknown command "${located.unknown}" for "${helpPath}"`,
+        guess ? `did you mean \`${helpPath} ${guess}\`?` : undefined,
+      ),
       flags,
       helpPath,
     );

@@ -27,7 +27,12 @@ export function ask(question: string, options: { secret?: boolean } = {}): Promi
       if (!answered) reject(new Error('no answer (input closed)'));
     });
     rl.on('SIGINT', () => {
+      answered = true;
       rl.close();
+      process.stderr.write('\n');
+      const error = new Error('interrupted');
+      error.name = 'AbortError'; // exit 130, like any Ctrl-C
+      reject(error);
     });
   });
 }

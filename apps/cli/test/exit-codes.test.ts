@@ -60,6 +60,14 @@ describe('exit codes', () => {
     }
   });
 
+  it('2: an unknown command suggests the closest one', async () => {
+    const result = await cli.run(['confg', 'list']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('hint: did you mean `iamkit config`?');
+    const far = await cli.run(['zzzzzz']);
+    expect(far.stderr).not.toContain('did you mean');
+  });
+
   it('3: not found (a real 404 from the server)', async () => {
     const result = await cli.run(['whoami', '--host', `${cli.server.url}/no-such-prefix`]);
     expect(result.code).toBe(3);

@@ -59,6 +59,15 @@ describe('--help', () => {
     }
   });
 
+  it('`iamkit help <command>` is the same as `<command> --help`', async () => {
+    const [viaHelp, viaFlag] = await Promise.all([
+      runBin(home, ['help', 'config', 'get']),
+      runBin(home, ['config', 'get', '--help']),
+    ]);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+  });
+
   it('-h works after arguments and flags too', async () => {
     const result = await runBin(home, ['config', 'get', 'tiledb.host', '-h']);
     expect(result.code).toBe(0);
