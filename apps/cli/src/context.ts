@@ -105,6 +105,14 @@ export function createContext(input: SessionInput): Context {
           'run `iamkit login`, or set TILEDB_REST_TOKEN',
         );
       }
+      if (input.flags.debug) {
+        const what = creds.kind === 'api_key' ? 'API key' : `username ${creds.username}`;
+        out.error(
+          out.errStyle.dim(
+            `debug: profile ${cfg.profile} (${cfg.profileSource}); TileDB host ${cfg.tiledbHost} (${cfg.settings['tiledb.host'].source}); ${what} (${creds.source})`,
+          ),
+        );
+      }
       const { apiKeyAuth, basicAuth } = await import('@iamkit/transport');
       const auth =
         creds.kind === 'api_key'
@@ -124,6 +132,13 @@ export function createContext(input: SessionInput): Context {
         throw new NotLoggedInError(
           `no Authress access key for profile "${cfg.profile}"`,
           'run `iamkit login --authress`, or set AUTHRESS_ACCESS_KEY',
+        );
+      }
+      if (input.flags.debug) {
+        out.error(
+          out.errStyle.dim(
+            `debug: profile ${cfg.profile} (${cfg.profileSource}); Authress ${cfg.authressUrl} (${cfg.settings['authress.url'].source}); access key of client ${cfg.authressAccessKey.split('.')[0]} (${cfg.settings['authress.access_key'].source})`,
+          ),
         );
       }
       const { authressAccessKeyAuth } = await import('@iamkit/transport');
