@@ -48,7 +48,8 @@ export async function renderHelp(
     }
   }
   if (cmd.iamkit?.rest && !cmd.iamkit.usage) usage += ` [${cmd.iamkit.rest.name}...]`;
-  if (flags.length > 0 || children.length === 0) usage += ' [flags]';
+  if ((flags.length > 0 || children.length === 0) && !usage.includes('[flags]'))
+    usage += ' [flags]';
   heading('USAGE');
   lines.push(`  ${usage}`);
 

@@ -115,6 +115,32 @@ describe('secret canary', () => {
       },
     );
     await run(['config', 'set', 'authress.access_key', `${CANARY_WRONG}`]);
+    // domain commands, with tracing on
+    const asCanary = { env: { TILEDB_REST_TOKEN: CANARY_KEY, TILEDB_REST_HOST: url } };
+    expect((await run(['groups', 'create', 'canary', 'secrets-g', '--debug'], asCanary)).code).toBe(
+      0,
+    );
+    await run(['groups', 'get', 'tiledb://canary/secrets-g', '--debug'], asCanary);
+    await run(['groups', 'exists', 'canary', 'nope', '--debug'], asCanary);
+    await run(['groups', 'metadata', 'set', 'canary', 'secrets-g', 'a=1', '--debug'], asCanary);
+    await run(['groups', 'get', 'canary', 'secrets-g', '--debug'], {
+      env: { TILEDB_REST_TOKEN: CANARY_WRONG, TILEDB_REST_HOST: url },
+    });
+    const asClient = {
+      env: { AUTHRESS_URL: cli.server.authressUrl, AUTHRESS_ACCESS_KEY: accessKey },
+    };
+    expect(
+      (await run(['authress', 'groups', 'create', '--name', 'Canaries', '--debug'], asClient)).code,
+    ).toBe(0);
+    await run(['authress', 'groups', 'list', '--all', '--debug'], asClient);
+    await run(['authress', 'groups', 'list', '--json', '--debug'], asClient);
+    await run(['authress', 'groups', 'get', 'grp_missing', '--debug'], asClient);
+    await run(['authress', 'groups', 'list', '--debug'], {
+      env: {
+        AUTHRESS_URL: cli.server.authressUrl,
+        AUTHRESS_ACCESS_KEY: `sc_demo.k.acc.${CANARY_WRONG}`,
+      },
+    });
     await run(['logout', '--debug']);
     await run(['--help']);
     await run(['completion', 'bash']);
