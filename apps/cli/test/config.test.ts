@@ -229,6 +229,42 @@ describe('config list / get / set / unset', () => {
     });
   });
 
+  it('parallel writes from many processes lose no update', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `parallel-${i}`);
+    const results = await Promise.all(
+      names.map((name) =>
+        cli.run([
+          'config',
+          'set',
+          'authress.url',
+          `https://${name}.example.com`,
+          '--profile',
+          name,
+        ]),
+      ),
+    );
+    expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
+    const config = (await cli.readConfig()) as { profiles: Record<string, Record<string, string>> };
+    for (const name of names) {
+      expect(config.profiles[name]).toEqual({ 'authress.url': `https://${name}.example.com` });
+    }
+    expect(await readdir(dirname(cli.configPath))).toEqual(['config.json']);
+  });
+
+  it('a secret given on the command line works but warns', async () => {
+    const result = await cli.run([
+      'config',
+      'set',
+      'tiledb.password',
+      'pw-on-argv',
+      '--profile',
+      'warned',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: a secret on the command line');
+    expect(result.stderr).not.toContain('pw-on-argv');
+  });
+
   it('profiles lists every profile and marks the one in use', async () => {
     const result = await cli.run(['config', 'profiles', '--profile', 'member']);
     const lines = result.stdout.split('\n');

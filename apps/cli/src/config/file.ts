@@ -4,7 +4,7 @@
  * (temp file + rename in the same directory) with mode 0600 in a 0700 directory, so a
  * crash never leaves half a file and other users never read a key.
  */
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CommandError, ExitCode } from '../errors.js';
 
@@ -114,8 +114,54 @@ export async function writeConfigFile(path: string, config: ConfigFile): Promise
   }
 }
 
-/** Reads, changes one profile, writes back. `undefined` values delete keys. */
-export async function updateProfile(
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 5_000;
+
+/**
+ * Serializes read-modify-write cycles between concurrent `iamkit` processes (a script that
+ * runs `config set` in parallel must not lose an update). A lock older than 10 s is stale.
+ */
+async function withLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${path}.lock`;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > LOCK_STALE_MS) await rm(lock, { force: true });
+      else if (Date.now() > deadline) {
+        throw new CommandError(
+          `${path} is locked by another iamkit process`,
+          ExitCode.error,
+          `if no other iamkit is running, delete ${lock}`,
+        );
+      } else await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** Reads, changes one profile, writes back (under a lock). `undefined` values delete keys. */
+export function updateProfile(
+  path: string,
+  profileName: string,
+  changes: Partial<Record<SettingKey, string | undefined>>,
+): Promise<Profile> {
+  return withLock(path, () => applyChanges(path, profileName, changes));
+}
+
+async function applyChanges(
   path: string,
   profileName: string,
   changes: Partial<Record<SettingKey, string | undefined>>,

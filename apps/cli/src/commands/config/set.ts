@@ -24,6 +24,11 @@ export default defineIamkitCommand({
     const key = settingKey(args.key);
     let value = args.value;
     if (value === '-') value = (await readStdin()).replace(/\r?\n$/, '');
+    else if (SECRET_SETTINGS.has(key)) {
+      ctx.out.warn(
+        `a secret on the command line lands in shell history and \`ps\`; next time use \`iamkit config set ${key} -\` and pipe it in`,
+      );
+    }
     if (value === '')
       throw new UsageError(`the value for ${key} is empty; use \`iamkit config unset ${key}\``);
     if (/[\r\n]/.test(value)) throw new UsageError(`the value for ${key} must be one line`);
