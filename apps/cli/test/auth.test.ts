@@ -78,6 +78,18 @@ describe('login, whoami, logout', () => {
     expect(viaEnv.stdout).toContain('username\tdemo-member');
   });
 
+  it('login --api-key - reads the key from stdin', async () => {
+    const result = await cli.run(
+      ['login', '--host', cli.server.url, '--api-key', '-', '--profile', 'stdin'],
+      {
+        input: 'demo-member-key\n',
+      },
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const config = (await cli.readConfig()) as { profiles: Record<string, Record<string, string>> };
+    expect(config.profiles['stdin']?.['tiledb.api_key']).toBe('demo-member-key');
+  });
+
   it('rejected credentials exit 4 and save nothing', async () => {
     const before = await cli.readConfig();
     const result = await cli.run([

@@ -39,6 +39,11 @@ describe('precedence: flags > env > profile > ~/.tiledb/cloud.json > defaults', 
     });
     expect(rows['tiledb.api_key']).toEqual({ key: 'tiledb.api_key', value: null, source: 'unset' });
     expect(rows['profile']).toMatchObject({ value: 'default', source: 'default' });
+    expect(rows['config_file']).toEqual({
+      key: 'config_file',
+      value: cli.configPath,
+      source: 'default',
+    });
   });
 
   it('~/.tiledb/cloud.json (as the TileDB Python client writes it) just works', async () => {
@@ -279,6 +284,11 @@ describe('config list / get / set / unset', () => {
     });
     expect(result.code).toBe(0);
     expect((await stat(join(xdg, 'iamkit', 'config.json'))).mode & 0o777).toBe(0o600);
+    const rows = await configList([], { XDG_CONFIG_HOME: xdg });
+    expect(rows['config_file']).toMatchObject({
+      value: join(xdg, 'iamkit', 'config.json'),
+      source: 'env XDG_CONFIG_HOME',
+    });
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(xdg, 'iamkit', 'config.json'), '{ not json');
     const broken = await cli.run(['config', 'list'], { env: { XDG_CONFIG_HOME: xdg } });

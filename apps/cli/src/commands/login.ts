@@ -13,14 +13,14 @@ export default defineIamkitCommand({
   description: 'Save TileDB (or Authress) credentials in a profile after checking them',
   examples: [
     'iamkit login',
-    'iamkit login --api-key "$TOKEN" --host https://api.tiledb.com',
+    'iamkit login --api-key - --host https://api.tiledb.com < token.txt',
     'printf %s "$PASSWORD" | iamkit login --username alice --password-stdin',
     'iamkit login --authress --authress-url https://acme.api.authress.io --access-key-stdin < key.txt',
   ],
   args: {
     'api-key': {
       type: 'string',
-      description: 'TileDB API key (visible to `ps`; prefer the prompt)',
+      description: 'TileDB API key, or - to read it from stdin (a literal key is visible to `ps`)',
     },
     username: { type: 'string', description: 'TileDB username (with --password-stdin)' },
     'password-stdin': { type: 'boolean', description: 'Read the TileDB password from stdin' },
@@ -82,7 +82,7 @@ export default defineIamkitCommand({
     }
 
     let host = ctx.flags.host ?? config.tiledbHost;
-    let apiKey = apiKeyFlag;
+    let apiKey = apiKeyFlag === '-' ? firstLine(await readStdin()).trim() : apiKeyFlag;
     let username = usernameFlag;
     let password: string | undefined;
     if (args['password-stdin']) password = firstLine(await readStdin());

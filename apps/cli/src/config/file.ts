@@ -37,10 +37,21 @@ export interface ConfigFile {
 }
 
 export function configPath(env: Record<string, string | undefined>, homeDir: string): string {
-  if (env['IAMKIT_CONFIG']) return env['IAMKIT_CONFIG'];
+  return configLocation(env, homeDir).path;
+}
+
+/** The profiles file and why it is there (`env IAMKIT_CONFIG`, `env XDG_CONFIG_HOME`, `default`). */
+export function configLocation(
+  env: Record<string, string | undefined>,
+  homeDir: string,
+): { path: string; source: string } {
+  if (env['IAMKIT_CONFIG']) return { path: env['IAMKIT_CONFIG'], source: 'env IAMKIT_CONFIG' };
   const xdg = env['XDG_CONFIG_HOME'];
-  const base = xdg?.startsWith('/') ? xdg : join(homeDir, '.config');
-  return join(base, 'iamkit', 'config.json');
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  if (xdg?.startsWith('/')) {
+    return { path: join(xdg, 'iamkit', 'config.json'), source: 'env XDG_CONFIG_HOME' };
+  }
+  return { path: join(homeDir, '.config', 'iamkit', 'config.json'), source: 'default' };
 }
 
 function invalid(path: string, why: string): CommandError {

@@ -1,4 +1,5 @@
 import { defineIamkitCommand } from '../../command.js';
+import { configLocation } from '../../config/file.js';
 import { maskSecret } from '../../config/resolve.js';
 
 export default defineIamkitCommand({
@@ -10,7 +11,11 @@ export default defineIamkitCommand({
     const config = await ctx.config();
     const rows = [
       { key: 'profile', value: config.profile, source: config.profileSource },
-      { key: 'config_file', value: config.configPath, source: '' },
+      {
+        key: 'config_file',
+        value: config.configPath,
+        source: configLocation(ctx.env, ctx.homeDir).source,
+      },
       ...Object.values(config.settings).map((setting) => ({
         key: setting.key,
         value:
