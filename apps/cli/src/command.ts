@@ -4,7 +4,7 @@
  * or a stray argument is a usage error, exit 2), and the `ctx` argument.
  * Keep command modules light at the top: import clients inside `run` (see COMMANDS.md).
  */
-import type { ArgsDef, CommandDef, ParsedArgs, Resolvable } from 'citty';
+import type { ArgDef, ArgsDef, CommandDef, ParsedArgs, Resolvable } from 'citty';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -41,7 +41,8 @@ const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.to
 
 /** Rejects flags the command does not declare and positionals it cannot take. */
 export function checkArgs(rawArgs: readonly string[], args: ArgsDef, meta: IamkitMeta): void {
-  const known = new Set<string>();
+  // Every spelling citty accepts (name, kebab-case, camelCase, --no-x, aliases) -> its def.
+  const known = new Map<string, ArgDef>();
   let positionalCount = 0;
   for (const [name, def] of Object.entries(args)) {
     if (def.type === 'positional') {
@@ -49,11 +50,11 @@ export function checkArgs(rawArgs: readonly string[], args: ArgsDef, meta: Iamki
       continue;
     }
     for (const n of [name, kebab(name), camel(name)]) {
-      known.add(`--${n}`);
-      if (def.type === 'boolean') known.add(`--no-${n}`);
+      known.set(`--${n}`, def);
+      if (def.type === 'boolean') known.set(`--no-${n}`, def);
     }
     const aliases = 'alias' in def && def.alias ? [def.alias].flat() : [];
-    for (const alias of aliases) known.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
+    for (const alias of aliases) known.set(alias.length === 1 ? `-${alias}` : `--${alias}`, def);
   }
   const positionals: string[] = [];
   for (let i = 0; i < rawArgs.length; i++) {
@@ -64,15 +65,11 @@ export function checkArgs(rawArgs: readonly string[], args: ArgsDef, meta: Iamki
     }
     if (arg.startsWith('-') && arg !== '-') {
       const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
-      if (!known.has(name)) {
-        throw new UsageError(`unknown flag ${name}`);
-      }
-      const def = args[name.replace(/^--?(no-)?/, '')] ?? args[camel(name.replace(/^--?/, ''))];
-      const takesValue =
-        def !== undefined && (def.type === 'string' || def.type === 'enum') && !arg.includes('=');
+      const def = known.get(name);
+      if (!def) throw new UsageError(`unknown flag ${name}`);
+      const takesValue = (def.type === 'string' || def.type === 'enum') && !arg.includes('=');
       if (takesValue) {
-        const value = rawArgs[i + 1];
-        if (value === undefined) throw new UsageError(`flag ${name} needs a value`);
+        if (rawArgs[i + 1] === undefined) throw new UsageError(`flag ${name} needs a value`);
         i++;
       }
       continue;
