@@ -9,7 +9,10 @@ const root = new URL('..', import.meta.url).pathname;
 const workspaces = ['packages', 'apps'].flatMap((dir) => {
   const base = join(root, dir);
   return existsSync(base)
-    ? spawnSync('ls', [base], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((name) => join(base, name))
+    ? spawnSync('ls', [base], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map((name) => join(base, name))
     : [];
 });
 const reportOf = (dir) => join(dir, 'test-results.json');
@@ -21,7 +24,8 @@ function run(command, args) {
 }
 
 let status = run('pnpm', ['exec', 'biome', 'check', '.']);
-if (status === 0) status = run('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1']);
+if (status === 0)
+  status = run('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1']);
 
 let passed = 0;
 let failed = 0;

@@ -48,4 +48,6 @@ for (const name of Object.keys(cases)) {
   console.log(`  ${name.padEnd(18)} ${m.toFixed(1).padStart(7)} ms  ${(m / baseline).toFixed(2)}x`);
 }
 const ratio = median(samples['iamkit --version']) / baseline;
-console.log(`iamkit --version / node -e 0 = ${ratio.toFixed(2)}x (goal <= 1.5x): ${ratio <= 1.5 ? 'met' : 'MISSED'}`);
+console.log(
+  `iamkit --version / node -e 0 = ${ratio.toFixed(2)}x (goal <= 1.5x): ${ratio <= 1.5 ? 'met' : 'MISSED'}`,
+);
