@@ -3,9 +3,8 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import ky from 'ky';
+import { measureBrowserBundle } from '../../../scripts/bundle-size.mjs';
 import { Transport } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -79,33 +78,7 @@ async function perCall(baseUrl) {
   }));
 }
 
-async function bundleSize() {
-  const result = await build({
-    entryPoints: [join(here, 'entry-browser.js')],
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0].contents;
-  const output = Object.values(result.metafile.outputs)[0];
-  const byModule = {};
-  for (const [path, info] of Object.entries(output.inputs)) {
-    const key = path.includes('node_modules/')
-      ? path.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
-      : path.startsWith('bench/')
-        ? 'bench entry'
-        : path.includes('core/')
-          ? '@iamkit/core'
-          : `@iamkit/transport ${path.replace(/^dist\//, '')}`;
-    byModule[key] = (byModule[key] ?? 0) + info.bytesInOutput;
-  }
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, byModule };
-}
+const bundleSize = () => measureBrowserBundle(join(here, 'entry-browser.js'));
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
 const server = await startServer();
@@ -125,9 +98,8 @@ try {
   const size = await bundleSize();
   console.log('\n(b) minimal browser bundle (esbuild, platform browser, minified)');
   console.log(`min ${size.min} B, min+gzip ${size.gzip} B (${fmt(size.gzip / 1024, 2)} KB)`);
-  const top = Object.entries(size.byModule).sort((a, b) => b[1] - a[1]);
-  for (const [name, bytes] of top)
-    console.log(`  ${name.padEnd(44)} ${String(bytes).padStart(6)} B min`);
+  for (const [name, bytes] of size.byPackage)
+    console.log(`  ${name.padEnd(20)} ${String(bytes).padStart(6)} B min`);
   console.log('\ngoal                               measured     status');
   const wallOk = transportRow.wallRatio <= GOAL_RATIO;
   const cpuOk = transportRow.cpuRatio <= GOAL_RATIO;
