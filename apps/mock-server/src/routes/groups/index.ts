@@ -189,6 +189,40 @@ function mergedMetadata(
   return [...byKey.values()];
 }
 
+/** A group as create and register first store it: no members, no metadata. */
+function newGroupRecord(
+  c: MockContext,
+  details: {
+    [K in
+      | 'name'
+      | 'uri'
+      | 'description'
+      | 'logo'
+      | 'license_id'
+      | 'license_text'
+      | 'region'
+      | 'access_credentials_name']?: string | undefined;
+  } & { tags?: string[] | undefined },
+  fields: Pick<GroupRecord, 'id' | 'namespace' | 'name' | 'uri' | 'origin'> & {
+    credentials: string | undefined;
+  },
+): GroupRecord {
+  const { credentials, ...identity } = fields;
+  const now = c.var.mock.now().toISOString();
+  const record: GroupRecord = {
+    ...details,
+    ...identity,
+    tags: details.tags ?? [],
+    members: [],
+    metadata: [],
+    created_by: tiledbCaller(c).username,
+    created_at: now,
+    updated_at: now,
+  };
+  if (credentials !== undefined) record.access_credentials_name = credentials;
+  return record;
+}
+
 export default defineRoutes({
   name: 'groups',
   register(r) {
@@ -213,22 +247,14 @@ export default defineRoutes({
         const name = requireName(details.name);
         const credentials = credentialsName(c);
         const id = randomUUID();
-        const now = c.var.mock.now().toISOString();
-        const record: GroupRecord = {
-          ...details,
+        const record = newGroupRecord(c, details, {
           id,
           namespace,
           name,
           uri: details.uri ?? defaultStorageUri(namespace, id),
-          tags: details.tags ?? [],
           origin: 'created',
-          members: [],
-          metadata: [],
-          created_by: tiledbCaller(c).username,
-          created_at: now,
-          updated_at: now,
-        };
-        if (credentials !== undefined) record.access_credentials_name = credentials;
+          credentials,
+        });
         // Checked inside the write, so two requests cannot both take the name.
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
@@ -260,28 +286,19 @@ export default defineRoutes({
         }
         const uri = details.uri;
         const credentials = details.access_credentials_name ?? credentialsName(c);
-        const id = randomUUID();
-        const now = c.var.mock.now().toISOString();
-        const record: GroupRecord = {
-          ...details,
-          id,
+        const record = newGroupRecord(c, details, {
+          id: randomUUID(),
           namespace,
           name,
           uri,
-          tags: details.tags ?? [],
           origin: 'registered',
-          members: [],
-          metadata: [],
-          created_by: tiledbCaller(c).username,
-          created_at: now,
-          updated_at: now,
-        };
-        if (credentials !== undefined) record.access_credentials_name = credentials;
+          credentials,
+        });
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
           refuseTaken(all, namespace, name, uri);
           if (parentRef === undefined) {
-            all.set(id, record);
+            all.set(record.id, record);
             return;
           }
           const parent = findGroup(all, namespace, parentRef);
@@ -293,11 +310,11 @@ export default defineRoutes({
               `Parent group ${tiledbUri(parent)} already has a member named "${name}"`,
             );
           }
-          all.set(id, { ...record, parent: parent.id });
+          all.set(record.id, { ...record, parent: parent.id });
           all.set(parent.id, {
             ...parent,
             members: [...parent.members, { name, uri: tiledbUri(record), type: 'GROUP' }],
-            updated_at: now,
+            updated_at: record.updated_at,
           });
         });
         return noContent(c, 201);
