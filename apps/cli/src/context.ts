@@ -5,7 +5,7 @@
  * use, so `--help` and `--version` pay nothing.
  */
 import { homedir } from 'node:os';
-import type { AuthStrategy, ClientOptions } from '@iamkit/transport';
+import type { AuthStrategy, ClientOptions, ResponseEvent } from '@iamkit/transport';
 import { configPath } from './config/file.js';
 import { type ResolvedConfig, resolveConfig } from './config/resolve.js';
 import { NotLoggedInError } from './errors.js';
@@ -29,6 +29,11 @@ export interface Context {
   authress(): Promise<ClientOptions & { baseUrl: string }>;
   /** Like `tiledb()` but with explicit auth (login checks credentials before saving them). */
   tiledbWith(host: string, auth: AuthStrategy): Promise<ClientOptions & { baseUrl: string }>;
+  /**
+   * The body of the last successful response exactly as the API sent it (parsed JSON), for
+   * `--json` where a client method returns a friendlier shape (decoded group metadata).
+   */
+  lastResponseBody(): unknown;
 }
 
 export interface SessionInput {
@@ -73,13 +78,20 @@ export function createContext(input: SessionInput): Context {
     return resolved;
   };
 
+  // Kept as the event, so its body is parsed only when a command asks for it.
+  let lastSuccess: ResponseEvent | undefined;
   const common = async (): Promise<Omit<ClientOptions, 'baseUrl' | 'auth'>> => {
-    const options: Omit<ClientOptions, 'baseUrl' | 'auth'> = { userAgent };
-    if (input.flags.debug) {
-      const { debugHooks } = await import('./debug.js');
-      options.hooks = debugHooks(out);
-    }
-    return options;
+    const debug = input.flags.debug ? (await import('./debug.js')).debugHooks(out) : undefined;
+    return {
+      userAgent,
+      hooks: {
+        ...debug,
+        async afterResponse(event) {
+          if (event.status >= 200 && event.status < 300) lastSuccess = event;
+          await debug?.afterResponse?.(event);
+        },
+      },
+    };
   };
 
   const tiledbWith = async (host: string, auth: AuthStrategy) => {
@@ -96,6 +108,7 @@ export function createContext(input: SessionInput): Context {
     configPath: path,
     config,
     tiledbWith,
+    lastResponseBody: () => lastSuccess?.body,
     async tiledb() {
       const cfg = await config();
       const creds = cfg.tiledbCredentials;

@@ -29,6 +29,20 @@ async function json(args: string[]) {
   return JSON.parse(await ok([...args, '--json']));
 }
 
+/** The API's own answer, straight over HTTP: what `--json` must print exactly. */
+async function api(path: string): Promise<unknown> {
+  const response = await fetch(`${cli.server.url}${path}`, {
+    method: 'POST',
+    headers: { 'x-tiledb-rest-api-key': 'demo-api-key', 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+const entryKeys = (metadata: unknown) =>
+  (metadata as { entries: { key: string }[] }).entries.map((entry) => entry.key);
+
 describe('iamkit groups: the full story', () => {
   it('create, add members, set metadata, get, remove, deregister, exists', async () => {
     const created = await json([
@@ -91,14 +105,15 @@ describe('iamkit groups: the full story', () => {
         '',
       ].join('\n'),
     );
-    expect(await json(['groups', 'get', 'tiledb://demo/genomics'])).toEqual({
-      members: [
-        { name: 'samples', uri: 'tiledb://demo/samples', type: 'ARRAY' },
-        { name: 'variants', uri: 's3://lab/variants', type: 'ARRAY' },
-        { name: 'v2', uri: 's3://lab/v2', type: 'ARRAY' },
-      ],
-      metadata: { owner: 'lab-7', version: 3, draft: true },
-    });
+    // --json: the API's GroupContentsRetrievalResponse exactly, metadata entries as sent.
+    const full = await json(['groups', 'get', 'tiledb://demo/genomics']);
+    expect(full).toEqual(await api('/v2/groups/demo/genomics'));
+    expect(full.members).toEqual([
+      { name: 'samples', uri: 'tiledb://demo/samples', type: 'ARRAY' },
+      { name: 'variants', uri: 's3://lab/variants', type: 'ARRAY' },
+      { name: 'v2', uri: 's3://lab/v2', type: 'ARRAY' },
+    ]);
+    expect(entryKeys(full.metadata)).toEqual(['owner', 'version', 'draft']);
 
     await ok([
       'groups',
@@ -110,10 +125,10 @@ describe('iamkit groups: the full story', () => {
       'tiledb://demo/samples',
     ]);
     await ok(['groups', 'metadata', 'set', 'demo', 'genomics', '--delete', 'draft']);
-    expect(await json(['groups', 'get', 'demo', 'genomics'])).toEqual({
-      members: [{ name: 'v2', uri: 's3://lab/v2', type: 'ARRAY' }],
-      metadata: { owner: 'lab-7', version: 3 },
-    });
+    const after = await json(['groups', 'get', 'demo', 'genomics']);
+    expect(after).toEqual(await api('/v2/groups/demo/genomics'));
+    expect(after.members).toEqual([{ name: 'v2', uri: 's3://lab/v2', type: 'ARRAY' }]);
+    expect(entryKeys(after.metadata)).toEqual(['owner', 'version']);
 
     expect(await ok(['groups', 'exists', 'demo', 'genomics'])).toBe('');
     await ok(['groups', 'deregister', 'tiledb://demo/genomics']);
@@ -189,15 +204,33 @@ describe('each command', () => {
       'note=hello world',
     ]);
     await ok(['groups', 'metadata', 'set', 'demo', 'typed', 'build=0042', '--string']);
-    expect(await json(['groups', 'metadata', 'get', 'demo', 'typed'])).toEqual({
-      count: 42,
-      ratio: 0.5,
-      big: '12345678901234567890',
-      sizes: [1, 2, 3],
-      label: '7',
-      note: 'hello world',
-      build: '0042',
-    });
+    // The values were typed on the way in: --json shows the wire entries with their types.
+    const raw = await json(['groups', 'metadata', 'get', 'demo', 'typed']);
+    expect(raw).toEqual(await api('/v2/groups/demo/typed/metadata'));
+    expect(
+      (raw as { entries: { key: string; type: string }[] }).entries.map((e) => [e.key, e.type]),
+    ).toEqual([
+      ['count', 'INT64'],
+      ['ratio', 'FLOAT64'],
+      ['big', 'UINT64'],
+      ['sizes', 'INT64'],
+      ['label', 'STRING_UTF8'],
+      ['note', 'STRING_UTF8'],
+      ['build', 'STRING_UTF8'],
+    ]);
+    // ...and read back decoded, one key<TAB>value line each.
+    expect(await ok(['groups', 'metadata', 'get', 'demo', 'typed'])).toBe(
+      [
+        'count\t42',
+        'ratio\t0.5',
+        'big\t12345678901234567890',
+        'sizes\t1, 2, 3',
+        'label\t7',
+        'note\thello world',
+        'build\t0042',
+        '',
+      ].join('\n'),
+    );
     expect(await ok(['groups', 'metadata', 'get', 'tiledb://demo/typed', 'note'])).toBe(
       'hello world\n',
     );

@@ -65,6 +65,12 @@ export interface ResponseEvent {
   attempt: number;
   durationMs: number;
   requestId: string | undefined;
+  /**
+   * The body as the server sent it: parsed JSON (text when it is not JSON, undefined when
+   * empty), secret fields redacted and the request's own secrets scrubbed. Parsed on first
+   * read, so a hook that never reads it costs nothing.
+   */
+  readonly body: unknown;
 }
 
 export interface RetryEvent {
@@ -418,6 +424,7 @@ export class Transport {
       }
       const requestId = requestIdFromHeaders(response.headers);
       if (this.#hooks?.afterResponse) {
+        let body: { value: unknown } | undefined;
         await this.#hooks.afterResponse({
           method,
           url: redactUrl(url),
@@ -426,6 +433,10 @@ export class Transport {
           attempt,
           durationMs: Date.now() - started,
           requestId,
+          get body() {
+            body ??= { value: redactedBody(text, secretsOf()) };
+            return body.value;
+          },
         });
       }
       this.#debug?.(
@@ -598,6 +609,17 @@ function requestIdFromHeaders(headers: Headers): string | undefined {
 
 function isJsonType(contentType: string): boolean {
   return /[/+]json\b/i.test(contentType);
+}
+
+/** A response body fit for hooks and logs: parsed when it is JSON, secrets removed. */
+function redactedBody(text: string, secrets: readonly string[]): unknown {
+  if (text === '') return undefined;
+  const scrubbed = scrubText(text, secrets);
+  try {
+    return redactSecrets(JSON.parse(scrubbed));
+  } catch {
+    return scrubbed;
+  }
 }
 
 function parseSuccess<T>(

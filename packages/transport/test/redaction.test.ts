@@ -319,6 +319,34 @@ describe('redaction with canary secrets', () => {
     expectNoCanary(inspect(events, { depth: Infinity }), 'hook events');
   });
 
+  it('the response body a hook reads has every secret removed', async () => {
+    const bodies: unknown[] = [];
+    for (const status of [200, 500]) {
+      server.setHandler(echo(status));
+      await new Transport({
+        baseUrl: server.url,
+        auth: apiKeyAuth(CANARY.apiKey),
+        retry: false,
+        hooks: {
+          afterResponse: (event) => {
+            bodies.push(event.body);
+          },
+        },
+      })
+        .request({
+          method: 'POST',
+          path: '/g',
+          query: { api_key: CANARY.query },
+          body: secretBody,
+        })
+        .catch(() => undefined);
+    }
+    expect(bodies).toHaveLength(2);
+    // The echo is really there, parsed, with only the secrets taken out.
+    expect(bodies[0]).toMatchObject({ echoed: { name: 'cred' } });
+    expectNoCanary(JSON.stringify(bodies), 'hook response bodies');
+  });
+
   it('a transport and its auth strategies print no secret', () => {
     const transport = new Transport({
       baseUrl: server.url,

@@ -286,6 +286,32 @@ describe('hooks and debug tracing', () => {
     expect((events[1] as ResponseEvent).status).toBe(200);
   });
 
+  it('gives afterResponse the body as the server sent it: JSON parsed, text as text, empty as undefined', async () => {
+    const bodies: unknown[] = [];
+    const transport = new Transport({
+      baseUrl: server.url,
+      retry: false,
+      hooks: {
+        afterResponse: (event) => {
+          bodies.push(event.body);
+        },
+      },
+    });
+    server.setHandler((_req, res) => sendJson(res, 200, { entries: [{ key: 'k', value: 'v' }] }));
+    await transport.request({ method: 'GET', path: '/json' });
+    server.setHandler((_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('overloaded');
+    });
+    await transport.request({ method: 'GET', path: '/text' }).catch(() => undefined);
+    server.setHandler((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    await transport.request({ method: 'DELETE', path: '/empty' });
+    expect(bodies).toEqual([{ entries: [{ key: 'k', value: 'v' }] }, 'overloaded', undefined]);
+  });
+
   it('traces to stderr when IAMKIT_LOG=debug, with secrets redacted', async () => {
     vi.stubEnv('IAMKIT_LOG', 'debug');
     const lines: string[] = [];

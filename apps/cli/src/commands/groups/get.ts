@@ -2,13 +2,7 @@ import type { GroupMember } from '@iamkit/groups';
 import { TILEDB_ASSET_USAGE, takeTileDBAsset, tiledbAssetArgs } from '../../args.js';
 import { defineIamkitCommand } from '../../command.js';
 import type { Column } from '../../output.js';
-import {
-  callOptions,
-  credentialsNameArg,
-  groupsClient,
-  jsonSafeMetadata,
-  jsonSafeValue,
-} from './shared.js';
+import { callOptions, credentialsNameArg, groupsClient, jsonSafeValue } from './shared.js';
 
 const MEMBER_COLUMNS: Column<GroupMember>[] = [
   { header: 'NAME', value: (member) => member.name },
@@ -38,9 +32,10 @@ export default defineIamkitCommand({
       name,
       callOptions(ctx, args['credentials-name']),
     );
-    const json = { members: group.members, metadata: jsonSafeMetadata(group.metadata) };
     if (ctx.flags.json) {
-      ctx.out.json(args.members ? group.members : json);
+      // The API's own GroupContentsRetrievalResponse, metadata entries as sent.
+      const raw = ctx.lastResponseBody() as { members?: unknown } | undefined;
+      ctx.out.json(args.members ? (raw?.members ?? []) : raw);
       return;
     }
     ctx.out.table(group.members, MEMBER_COLUMNS);

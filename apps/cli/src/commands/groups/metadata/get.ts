@@ -23,7 +23,8 @@ export default defineIamkitCommand({
       await client.getGroupMetadata(namespace, name, callOptions(ctx)),
     );
     if (key === undefined) {
-      ctx.out.record(Object.entries(metadata), { json: metadata });
+      // --json prints the API's own Metadata ({ entries: [...] }), as sent.
+      ctx.out.record(Object.entries(metadata), { json: ctx.lastResponseBody() });
       return;
     }
     if (!(key in metadata)) {
