@@ -20,6 +20,22 @@ export function formatIssuePath(path: readonly PathItem[] | undefined, label?: s
   return out;
 }
 
+const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest']);
+
+/** Valibot's key issues in words a caller acts on; every other message is kept as it is. */
+function plain(issue: v.BaseIssue<unknown>): string {
+  // Only valibot's default wording; a schema's own message is kept.
+  if (
+    issue.kind === 'schema' &&
+    OBJECT_TYPES.has(issue.type) &&
+    issue.message.startsWith('Invalid key:')
+  ) {
+    if (issue.expected === 'never') return 'is not a known field; check its spelling';
+    if (issue.received === 'undefined') return 'is required';
+  }
+  return issue.message;
+}
+
 /** Valibot issues as {@link ValidationIssue}s; the received value is dropped for secret fields. */
 export function toValidationIssues(
   issues: readonly v.BaseIssue<unknown>[],
@@ -28,7 +44,7 @@ export function toValidationIssues(
   return issues.map((issue) => {
     const pathItems = (issue.path ?? []) as readonly PathItem[];
     const secret = pathItems.some((item) => typeof item.key === 'string' && isSecretKey(item.key));
-    const message = secret ? issue.message.replace(/\s*but received[\s\S]*$/, '') : issue.message;
+    const message = secret ? issue.message.replace(/\s*but received[\s\S]*$/, '') : plain(issue);
     const out: { path: string; message: string; expected?: string } = {
       path: formatIssuePath(pathItems, label),
       message,
