@@ -203,6 +203,22 @@ function withConfig<T extends object>(body: T, config: TileDBConfigInput | undef
 }
 
 /** Removes the per-call keys, leaving the request body's fields. */
+/**
+ * The API takes the parent as a name or UUID in the group's own namespace; a
+ * `tiledb://namespace/name` URI is accepted too, and one in another namespace is refused.
+ */
+function parentName(parent: string, namespace: string): string {
+  if (!isTileDBUri(parent)) return parent;
+  const ref = parseTileDBUri(parent);
+  if (ref.namespace !== namespace) {
+    const message = `the parent must be in the group's namespace "${namespace}", not "${ref.namespace}"`;
+    throw new RequestValidationError('group_details.parent', [
+      { path: 'group_details.parent', message },
+    ]);
+  }
+  return ref.name;
+}
+
 function bodyFields<T extends object>(options: T) {
   const {
     config: _config,
@@ -300,8 +316,10 @@ export class GroupsClient {
         },
       );
     }
+    const fields = bodyFields(options);
+    if (fields.parent !== undefined) fields.parent = parentName(fields.parent, address.namespace);
     const body: GroupRegistrationRequest = withConfig(
-      { group_details: { ...bodyFields(options), name: address.name } },
+      { group_details: { ...fields, name: address.name } },
       options.config,
     );
     await this.transport.request({

@@ -206,6 +206,11 @@ describe('bad input is refused before anything is sent', () => {
       ],
       [() => t.demo.retrieveGroup('tiledb://demo'), 'group', /name is empty/],
       [
+        () => t.demo.registerGroup('demo', 'g', { uri: 's3://a/g', parent: 'tiledb://other/p' }),
+        'group_details.parent',
+        /must be in the group's namespace "demo", not "other"/,
+      ],
+      [
         () => t.demo.groupExists('demo', 'g', { credentialsName: '' }),
         'credentialsName',
         /credentialsName must not be empty/,

@@ -113,6 +113,17 @@ describe('registerGroup', () => {
     });
   });
 
+  it('takes the parent as a tiledb:// URI in the same namespace', async () => {
+    await t.demo.createGroup('demo', 'shelves');
+    await t.demo.registerGroup('demo', 'beta', {
+      uri: 's3://acme/shelves/beta',
+      parent: 'tiledb://demo/shelves',
+    });
+    expect((await t.demo.retrieveGroup('demo', 'shelves')).members).toEqual([
+      { name: 'beta', uri: 'tiledb://demo/beta', type: 'GROUP' },
+    ]);
+  });
+
   it('registers a top-level group without a parent', async () => {
     await t.demo.registerGroup('tiledb://demo/top', { uri: 'gcs://bucket/top' });
     expect(await t.demo.retrieveGroup('demo', 'top')).toEqual({ members: [], metadata: {} });
