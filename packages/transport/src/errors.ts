@@ -248,9 +248,16 @@ export class TimeoutError extends IamkitError {
   readonly url: string | undefined;
   constructor(
     message: string,
-    init: { phase: 'attempt' | 'total'; timeoutMs: number; method?: string; url?: string },
+    init: {
+      phase: 'attempt' | 'total';
+      timeoutMs: number;
+      method?: string;
+      url?: string;
+      /** What fetch threw when the timer aborted it. */
+      cause?: unknown;
+    },
   ) {
-    super(message);
+    super(message, 'cause' in init ? { cause: init.cause } : undefined);
     this.phase = init.phase;
     this.timeoutMs = init.timeoutMs;
     this.method = init.method;

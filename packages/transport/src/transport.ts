@@ -166,6 +166,22 @@ const REQUEST_ID_HEADERS = [
 ];
 
 const MAX_TIMER_MS = 2_147_483_647;
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** The absolute URL of a redirect that stays on `from`'s origin, otherwise undefined. */
+function sameOriginRedirect(response: Response, from: string): string | undefined {
+  if (!REDIRECT_STATUSES.has(response.status)) return undefined;
+  const location = response.headers.get('location');
+  if (!location) return undefined;
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    return undefined;
+  }
+  return next.origin === new URL(from).origin ? next.href : undefined;
+}
 
 export class Transport {
   readonly baseUrl: string;
@@ -379,7 +395,7 @@ export class Transport {
         const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
         return new TimeoutError(
           `${method} ${redactUrl(url)} timed out after ${budget} ms (${phase === 'attempt' ? 'per-attempt timeout' : 'overall deadline'})`,
-          { phase, timeoutMs: budget, method, url: redactUrl(url) },
+          { phase, timeoutMs: budget, method, url: redactUrl(url), cause: error },
         );
       }
       if (signal?.aborted) return abortError(signal, method, url);
@@ -401,26 +417,56 @@ export class Transport {
       this.#debug?.(
         `→ ${method} ${redactUrl(url)} attempt ${attempt} ${JSON.stringify(redactHeaders(headers))}`,
       );
-      let pending: Promise<Response>;
-      try {
-        // The signal goes to fetch, not to ky: given a signal, ky 1 merges it with its own
-        // through AbortSignal.any on every call, which the bench shows is measurably slower.
-        pending = this.#ky(url, {
-          method,
-          headers,
-          fetch: (request, init) => this.#fetch(request, { ...init, signal: controller.signal }),
-          ...(bodyText === undefined ? {} : { body: bodyText }),
-        });
-      } catch (error) {
-        return { ok: false, error: unbuildableRequest(error, headers, bodyValue, spec.query) };
-      }
-      let response: Response;
-      let text: string;
-      try {
-        response = await pending;
-        text = await response.text();
-      } catch (error) {
-        return { ok: false, error: failure(error) };
+      // Redirects are followed here, and only within the base URL's origin: fetch would
+      // forward custom credential headers (X-TILEDB-REST-API-KEY) to any host a server names.
+      let target = url;
+      let hopMethod: HttpMethod = method;
+      let hopBody = bodyText;
+      let response: Response | undefined;
+      let text = '';
+      for (let hop = 0; response === undefined; hop++) {
+        let pending: Promise<Response>;
+        try {
+          // The signal goes to fetch, not to ky: given a signal, ky 1 merges it with its own
+          // through AbortSignal.any on every call, which the bench shows is measurably slower.
+          pending = this.#ky(target, {
+            method: hopMethod,
+            headers,
+            redirect: 'manual',
+            fetch: (request, init) => this.#fetch(request, { ...init, signal: controller.signal }),
+            ...(hopBody === undefined ? {} : { body: hopBody }),
+          });
+        } catch (error) {
+          return { ok: false, error: unbuildableRequest(error, headers, bodyValue, spec.query) };
+        }
+        let answer: Response;
+        try {
+          answer = await pending;
+          if (answer.type === 'opaqueredirect') {
+            return {
+              ok: false,
+              error: new ConnectionError(
+                `${method} ${redactUrl(url)} was redirected, and this runtime hides where to; not followed, so the credentials stay with ${new URL(url).origin}`,
+                { method, url: redactUrl(url) },
+              ),
+            };
+          }
+          const next = hop < MAX_REDIRECTS ? sameOriginRedirect(answer, target) : undefined;
+          if (next === undefined) {
+            response = answer;
+            text = await answer.text();
+            break;
+          }
+          await answer.body?.cancel();
+          // 303, and 301/302 after a POST, continue as a GET without a body (as fetch would).
+          if (answer.status === 303 || (answer.status <= 302 && hopMethod === 'POST')) {
+            hopMethod = 'GET';
+            hopBody = undefined;
+          }
+          target = next;
+        } catch (error) {
+          return { ok: false, error: failure(error) };
+        }
       }
       const requestId = requestIdFromHeaders(response.headers);
       if (this.#hooks?.afterResponse) {
@@ -592,8 +638,15 @@ export function buildQuery(query: RequestSpec['query']): string {
   if (!query) return '';
   let out = '';
   for (const name in query) {
-    const value = query[name];
+    // Typed as primitives, but JavaScript callers can pass anything.
+    const value: unknown = query[name];
     if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      // A Date or an object has no one obvious text form; the caller chooses it.
+      const path = `query.${name}`;
+      const message = `must be a string, number or boolean, not ${value instanceof Date ? 'a Date (send date.toISOString())' : typeof value}`;
+      throw new RequestValidationError(path, [{ path, message }]);
+    }
     out += `${out ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`;
   }
   return out;
@@ -662,6 +715,21 @@ function parseSuccess<T>(
   });
 }
 
+/** Why a 3xx became an error: where it pointed (origin and path only), and that it was not followed. */
+function redirectDetail(response: Response, url: string): string | undefined {
+  if (!REDIRECT_STATUSES.has(response.status)) return undefined;
+  const location = response.headers.get('location');
+  if (!location) return undefined;
+  try {
+    const next = new URL(location, url);
+    return next.origin === new URL(url).origin
+      ? `too many redirects (more than ${MAX_REDIRECTS})`
+      : `redirected to ${next.origin}${next.pathname}, another origin; not followed, so the credentials are not sent there (use that host as baseUrl if you trust it)`;
+  } catch {
+    return `redirected to an invalid location`;
+  }
+}
+
 function buildApiError(
   method: HttpMethod,
   url: string,
@@ -691,6 +759,7 @@ function buildApiError(
   const authress = authressFields(body);
   const requestId = headerRequestId ?? tiledb?.request_id ?? authress?.errorId;
   const detail =
+    redirectDetail(response, url) ??
     tiledb?.message ??
     authress?.title ??
     (typeof body === 'string' && !/^\s*</.test(body) ? body.slice(0, 200).trim() : undefined);

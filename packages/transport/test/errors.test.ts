@@ -224,6 +224,8 @@ describe('failures without a response', () => {
     expect(error.code).toBe('timeout');
     expect(error.phase).toBe('attempt');
     expect(error.timeoutMs).toBe(60);
+    // The original is kept: what fetch threw when the timer aborted it.
+    expect(error.cause).toBeInstanceOf(Error);
     expect(performance.now() - started).toBeLessThan(400);
   });
 

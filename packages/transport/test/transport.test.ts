@@ -44,6 +44,23 @@ describe('requests', () => {
   });
 
   it.each([
+    [{ since: new Date(0) }, 'query.since', /not a Date \(send date.toISOString\(\)\)/],
+    [{ filter: { a: 1 } }, 'query.filter', /not object/],
+  ])(
+    'rejects query values with no one text form %j before sending',
+    async (query, path, message) => {
+      const before = server.requests.length;
+      const error = await new Transport({ baseUrl: server.url })
+        .request({ method: 'GET', path: '/q', query: query as unknown as Record<string, string> })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect((error as RequestValidationError).path).toBe(path);
+      expect((error as Error).message).toMatch(message);
+      expect(server.requests.length).toBe(before);
+    },
+  );
+
+  it.each([
     [{ namespace: '', name: 'x' }, 'namespace', 'must not be empty'],
     [{ namespace: '..', name: 'x' }, 'namespace', 'must not be ".."'],
     [{ namespace: 'a', name: '.' }, 'name', 'must not be "."'],
