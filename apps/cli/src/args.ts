@@ -29,11 +29,31 @@ export interface TileDBAsset {
   rest: string[];
 }
 
+export interface TakeAssetOptions {
+  /**
+   * `true` for a command that declares `rest` (takes more positionals after the asset):
+   * they come back as `rest`. Otherwise any positional after the asset is a usage error,
+   * whichever form the asset was given in.
+   */
+  rest?: boolean;
+}
+
 /**
  * Takes the asset from the front of `positionals` (the `positionals` a command's run gets):
  * one `tiledb://` URI, or a namespace and a name.
  */
-export function takeTileDBAsset(positionals: readonly string[]): TileDBAsset {
+export function takeTileDBAsset(
+  positionals: readonly string[],
+  options: TakeAssetOptions = {},
+): TileDBAsset {
+  const asset = parseTileDBAsset(positionals);
+  if (!options.rest && asset.rest.length > 0) {
+    throw new UsageError(`unexpected argument "${asset.rest[0]}"`);
+  }
+  return asset;
+}
+
+function parseTileDBAsset(positionals: readonly string[]): TileDBAsset {
   const [first, second, ...others] = positionals;
   if (first === undefined || first === '') {
     throw new UsageError('missing <namespace> <name> (or a tiledb://namespace/name URI)');

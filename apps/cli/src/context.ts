@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import type { AuthStrategy, ClientOptions, ResponseEvent } from '@iamkit/transport';
 import { configPath } from './config/file.js';
 import { type ResolvedConfig, resolveConfig } from './config/resolve.js';
+import { describeAccessKey } from './config/secrets.js';
 import { NotLoggedInError } from './errors.js';
 import type { GlobalFlags } from './globals.js';
 import { Output } from './output.js';
@@ -62,7 +63,8 @@ export function createContext(input: SessionInput): Context {
   const out = new Output({ json: input.flags.json, color: input.flags.color, env: input.env });
   const path = configPath(input.env, homeDir);
   let resolved: Promise<ResolvedConfig> | undefined;
-  const userAgent = `iamkit-cli/${input.version} node/${process.versions.node}`;
+  // The product token only: the transport appends `iamkit-transport/x node/y` itself.
+  const userAgent = `iamkit-cli/${input.version}`;
 
   const config = () => {
     resolved ??= resolveConfig({
@@ -150,7 +152,7 @@ export function createContext(input: SessionInput): Context {
       if (input.flags.debug) {
         out.error(
           out.errStyle.dim(
-            `debug: profile ${cfg.profile} (${cfg.profileSource}); Authress ${cfg.authressUrl} (${cfg.settings['authress.url'].source}); access key of client ${cfg.authressAccessKey.split('.')[0]} (${cfg.settings['authress.access_key'].source})`,
+            `debug: profile ${cfg.profile} (${cfg.profileSource}); Authress ${cfg.authressUrl} (${cfg.settings['authress.url'].source}); access key ${describeAccessKey(cfg.authressAccessKey)} (${cfg.settings['authress.access_key'].source})`,
           ),
         );
       }

@@ -37,6 +37,29 @@ function closest(input: string, names: readonly string[]): string | undefined {
   return best;
 }
 
+/**
+ * The first flag (global flags are already gone) that comes before the last command name in
+ * `args`, or anywhere when the located command is a group: no group level declares flags.
+ */
+function flagBeforeCommand(
+  args: readonly string[],
+  path: readonly string[],
+  atGroup: boolean,
+): string | undefined {
+  let names = 0;
+  for (const arg of args) {
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-') && arg !== '-') {
+      if (atGroup || names < path.length)
+        return arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+      continue;
+    }
+    names++;
+    if (names >= path.length && !atGroup) return undefined;
+  }
+  return undefined;
+}
+
 export interface MainOptions {
   env?: Record<string, string | undefined>;
 }
@@ -105,6 +128,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       flags,
       helpPath,
     );
+  }
+  // A group (`iamkit`, `iamkit groups`) has no flags of its own, and citty would drop a flag
+  // placed before a subcommand name: any flag left before or at a group is unknown.
+  const strayFlag = flagBeforeCommand(rest, located.path, located.cmd.run === undefined);
+  if (strayFlag !== undefined && !flags.help) {
+    return printError(out, new UsageError(`unknown flag ${strayFlag}`), flags, helpPath);
   }
   const wantsHelp =
     flags.help ||

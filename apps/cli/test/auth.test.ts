@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliHarness, startCli } from './helpers.js';
@@ -194,5 +195,34 @@ describe('login, whoami, logout', () => {
       'tiledb.host': cli.server.url,
       'tiledb.api_key': 'demo-member-key',
     });
+  });
+});
+
+describe('User-Agent', () => {
+  it('is the CLI product token, then the transport and the runtime once each', async () => {
+    // A pass-through proxy in front of the mock server records the headers as sent on the wire.
+    const seenHeaders: IncomingHttpHeaders[] = [];
+    const proxy = createServer(async (req, res) => {
+      seenHeaders.push(req.headers);
+      const upstream = await fetch(`${cli.server.url}${req.url}`, {
+        method: req.method ?? 'GET',
+        headers: req.headers as Record<string, string>,
+      });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(await upstream.text());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as { port: number };
+      const result = await cli.run(['whoami', '--host', `http://127.0.0.1:${port}`], {
+        env: { TILEDB_REST_TOKEN: 'demo-api-key' },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const userAgent = seenHeaders[0]?.['user-agent'] ?? '';
+      expect(userAgent).toMatch(/^iamkit-cli\/\S+ iamkit-transport\/\S+ node\/\S+$/);
+      expect(userAgent.match(/node\//g)).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

@@ -149,7 +149,7 @@ describe('config list / get / set / unset', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^KEY +VALUE +SOURCE$/);
-    expect(result.stdout).toMatch(/tiledb\.api_key +\*{8}-key +profile default/);
+    expect(result.stdout).toMatch(/tiledb\.api_key +\*{8} +profile default/);
     expect(result.stdout).not.toContain('demo-api-key');
   });
 
@@ -163,7 +163,7 @@ describe('config list / get / set / unset', () => {
 
   it('get masks secrets unless --show-secret', async () => {
     const masked = await cli.run(['config', 'get', 'tiledb.api_key']);
-    expect(masked).toMatchObject({ code: 0, stdout: '********-key\n' });
+    expect(masked).toMatchObject({ code: 0, stdout: '********\n' });
     const shown = await cli.run(['config', 'get', 'tiledb.api_key', '--show-secret']);
     expect(shown).toMatchObject({ code: 0, stdout: 'demo-api-key\n' });
     const host = await cli.run(['config', 'get', 'tiledb.host', '--json']);
@@ -172,6 +172,29 @@ describe('config list / get / set / unset', () => {
       value: cli.server.url,
       source: 'profile default',
     });
+  });
+
+  it('masking shows no character of a password or a short secret, the last 4 of a long key', async () => {
+    const env = {
+      TILEDB_REST_USERNAME: 'someone',
+      TILEDB_REST_PASSWORD: 'correct-horse-battery-staple', // long, but a password
+      AUTHRESS_ACCESS_KEY: 'sc_x.k.acc.MC4CAQAwBQYDK2VwBCIEIlongsecretQ9zK',
+    };
+    const password = await cli.run(['config', 'get', 'tiledb.password'], { env });
+    expect(password).toMatchObject({ code: 0, stdout: '********\n' });
+    const accessKey = await cli.run(['config', 'get', 'authress.access_key'], { env });
+    expect(accessKey).toMatchObject({ code: 0, stdout: '********Q9zK\n' });
+    const shortKey = await cli.run(['config', 'get', 'tiledb.api_key'], {
+      env: { TILEDB_REST_TOKEN: 'short-key-1234' },
+    });
+    expect(shortKey).toMatchObject({ code: 0, stdout: '********\n' });
+    const longKey = await cli.run(['config', 'get', 'tiledb.api_key', '--json'], {
+      env: { TILEDB_REST_TOKEN: 'a-long-api-key-0123456789abcdef' },
+    });
+    expect(JSON.parse(longKey.stdout)).toMatchObject({ value: '********cdef' });
+    const list = await configList([], env);
+    expect(list['tiledb.password']?.value).toBe('********');
+    expect(list['authress.access_key']?.value).toBe('********Q9zK');
   });
 
   it('get of an unset key exits 1; an unknown key exits 2', async () => {

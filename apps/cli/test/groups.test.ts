@@ -312,6 +312,21 @@ describe('failures and exit codes', () => {
       [['groups', 'metadata', 'set', 'demo', 'g', 'novalue'], 'expected key=value'],
       [['groups', 'metadata', 'set', 'demo', 'g'], 'nothing to change'],
       [['groups', 'get', 'demo', 'g', '--colour'], 'unknown flag --colour'],
+      // after a tiledb:// URI, a command without [rest...] takes nothing more
+      [['groups', 'get', 'tiledb://demo/g', 'extra'], 'unexpected argument "extra"'],
+      [
+        ['groups', 'exists', 'tiledb://demo/g4', 'tiledb://demo/nonexist'],
+        'unexpected argument "tiledb://demo/nonexist"',
+      ],
+      [
+        ['groups', 'deregister', 'tiledb://demo/g3', 'tiledb://demo/ttyg'],
+        'unexpected argument "tiledb://demo/ttyg"',
+      ],
+      [['groups', 'create', 'tiledb://demo/g', 'x'], 'unexpected argument "x"'],
+      [
+        ['groups', 'register', 'tiledb://demo/g', 'x', '--uri', 's3://b/g'],
+        'unexpected argument "x"',
+      ],
       [
         ['groups', 'exists', 'demo', 'g', '--credentials-name', ''],
         'credentialsName must not be empty',

@@ -4,7 +4,10 @@ import { type CliHarness, type RunOptions, seedWith, startCli } from './helpers.
 const CANARY_KEY = 'canary-key-7f3a9c2e51';
 const CANARY_PASSWORD = 'canary-pass-b81d4e6f09';
 const CANARY_WRONG = 'canary-wrong-0c5e7a13d2';
-const CANARIES = [CANARY_KEY, CANARY_PASSWORD, CANARY_WRONG];
+// Malformed Authress access keys: all of it may be key material, so no part may be shown.
+const CANARY_DOTLESS = 'MC4CAQAwBQYDK2VwBCIEIP0P83HzcanaryDotless40RJK';
+const CANARY_FEW_PARTS = 'canary-parts-5e9b1c7a30';
+const CANARIES = [CANARY_KEY, CANARY_PASSWORD, CANARY_WRONG, CANARY_DOTLESS, CANARY_FEW_PARTS];
 
 let cli: CliHarness;
 let accessKey: string;
@@ -141,6 +144,16 @@ describe('secret canary', () => {
         AUTHRESS_ACCESS_KEY: `sc_demo.k.acc.${CANARY_WRONG}`,
       },
     });
+    const malformedTraces: string[] = [];
+    for (const malformed of [CANARY_DOTLESS, `${CANARY_FEW_PARTS}.k.acc`]) {
+      const env = { AUTHRESS_URL: cli.server.authressUrl, AUTHRESS_ACCESS_KEY: malformed };
+      const listed = await run(['authress', 'groups', 'list', '--debug'], { env });
+      expect(listed.code).toBe(4);
+      malformedTraces.push(listed.stderr);
+      await run(['authress', 'groups', 'get', 'grp_x', '--debug', '--json'], { env });
+      await run(['whoami', '--debug'], { env: { ...env, ...asCanary.env } });
+      await run(['config', 'list', '--debug'], { env });
+    }
     await run(['logout', '--debug']);
     await run(['--help']);
     await run(['completion', 'bash']);
@@ -153,6 +166,7 @@ describe('secret canary', () => {
       }
     }
     expect(seen.length).toBeGreaterThan(25);
+    for (const trace of malformedTraces) expect(trace).toContain('access key malformed');
   });
 
   it('config get --show-secret is the one way to print a secret', async () => {

@@ -1,6 +1,7 @@
 import { readStdin } from '../args.js';
 import { defineIamkitCommand } from '../command.js';
 import { updateProfile } from '../config/file.js';
+import { accessKeyClientId } from '../config/secrets.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { ask, canPrompt } from '../prompt.js';
 
@@ -66,9 +67,8 @@ export default defineIamkitCommand({
         'authress.url': baseUrl,
         'authress.access_key': accessKey,
       });
-      const clientId = accessKey.split('.')[0];
       out.success(
-        `Saved Authress service client ${clientId} for ${baseUrl} in profile ${config.profile}`,
+        `Saved Authress service client ${accessKeyClientId(accessKey) ?? '(unnamed)'} for ${baseUrl} in profile ${config.profile}`,
       );
       return;
     }

@@ -1,4 +1,5 @@
 import { defineIamkitCommand } from '../command.js';
+import { accessKeyClientId } from '../config/secrets.js';
 
 export default defineIamkitCommand({
   name: 'whoami',
@@ -20,8 +21,10 @@ export default defineIamkitCommand({
     ];
     if (config.authressUrl) {
       fields.push(['authress', config.authressUrl]);
-      const clientId = config.authressAccessKey?.split('.')[0];
-      if (clientId) fields.push(['authress client', clientId]);
+      if (config.authressAccessKey) {
+        const clientId = accessKeyClientId(config.authressAccessKey);
+        fields.push(['authress client', clientId ?? '(malformed access key)']);
+      }
     }
     ctx.out.record(fields, { json: user });
   },

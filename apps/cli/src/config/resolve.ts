@@ -170,9 +170,3 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
     authressAccessKey: settings['authress.access_key'].value,
   };
 }
-
-/** `abcd…wxyz`-style masking for display: never more than the last 4 characters. */
-export function maskSecret(value: string): string {
-  if (value.length <= 8) return '********';
-  return `********${value.slice(-4)}`;
-}

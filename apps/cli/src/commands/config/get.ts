@@ -1,5 +1,5 @@
 import { defineIamkitCommand } from '../../command.js';
-import { maskSecret } from '../../config/resolve.js';
+import { maskSecret } from '../../config/secrets.js';
 import { CommandError, ExitCode } from '../../errors.js';
 import { KEY_DESCRIPTION, settingKey } from './keys.js';
 
@@ -18,7 +18,7 @@ export default defineIamkitCommand({
       throw new CommandError(`${key} is not set`, ExitCode.error, 'see `iamkit config list`');
     }
     const value =
-      setting.secret && !args['show-secret'] ? maskSecret(setting.value) : setting.value;
+      setting.secret && !args['show-secret'] ? maskSecret(setting.value, key) : setting.value;
     if (ctx.out.mode === 'json') ctx.out.json({ key, value, source: setting.source });
     else ctx.out.print(value);
   },

@@ -1,6 +1,6 @@
 import { defineIamkitCommand } from '../../command.js';
 import { configLocation } from '../../config/file.js';
-import { maskSecret } from '../../config/resolve.js';
+import { maskSecret } from '../../config/secrets.js';
 
 export default defineIamkitCommand({
   name: 'list',
@@ -22,7 +22,7 @@ export default defineIamkitCommand({
           setting.value === undefined
             ? undefined
             : setting.secret
-              ? maskSecret(setting.value)
+              ? maskSecret(setting.value, setting.key)
               : setting.value,
         source: setting.source ?? 'unset',
       })),

@@ -25,7 +25,7 @@ export default defineIamkitCommand({
     ...credentialsNameArg,
   },
   async run({ args, positionals, ctx }) {
-    const { namespace, name, rest: uris } = takeTileDBAsset(positionals);
+    const { namespace, name, rest: uris } = takeTileDBAsset(positionals, { rest: true });
     if (uris.length === 0) throw new UsageError('give at least one member URI to add');
     const type = (args.type ?? 'ARRAY').toUpperCase();
     if (!TYPES.includes(type as (typeof TYPES)[number])) {

@@ -14,7 +14,7 @@ export default defineIamkitCommand({
   rest: { name: 'member', description: 'URI (tiledb:// or storage) or name of each member' },
   args: { ...tiledbAssetArgs, ...credentialsNameArg },
   async run({ args, positionals, ctx }) {
-    const { namespace, name, rest: members } = takeTileDBAsset(positionals);
+    const { namespace, name, rest: members } = takeTileDBAsset(positionals, { rest: true });
     if (members.length === 0)
       throw new UsageError('give at least one member URI or name to remove');
     const client = await groupsClient(ctx);

@@ -15,7 +15,7 @@ export default defineIamkitCommand({
   rest: { name: 'key', description: 'Print only this key' },
   args: { ...tiledbAssetArgs },
   async run({ positionals, ctx }) {
-    const { namespace, name, rest } = takeTileDBAsset(positionals);
+    const { namespace, name, rest } = takeTileDBAsset(positionals, { rest: true });
     if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`);
     const key = rest[0];
     const client = await groupsClient(ctx);

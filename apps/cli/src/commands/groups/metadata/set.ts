@@ -57,7 +57,7 @@ export default defineIamkitCommand({
     string: { type: 'boolean', description: 'Store every value as text, without guessing types' },
   },
   async run({ args, positionals, ctx }) {
-    const { namespace, name, rest } = takeTileDBAsset(positionals);
+    const { namespace, name, rest } = takeTileDBAsset(positionals, { rest: true });
     const pairs = parseKeyValues(rest);
     const changes: Record<string, Value | null> = {};
     for (const [key, raw] of Object.entries(pairs)) {
