@@ -158,8 +158,19 @@ describe('each command', () => {
         'us-east-1',
       ]),
     ).toEqual({ tiledb_uri: 'tiledb://demo/alpha', uri: 's3://acme/alpha', registered: true });
+    // The parent may also be given as a tiledb:// URI.
+    await ok([
+      'groups',
+      'register',
+      'tiledb://demo/beta',
+      '--uri',
+      's3://acme/beta',
+      '--parent',
+      'tiledb://demo/projects',
+    ]);
     expect(await json(['groups', 'get', 'demo', 'projects', '--members'])).toEqual([
       { name: 'alpha', uri: 'tiledb://demo/alpha', type: 'GROUP' },
+      { name: 'beta', uri: 'tiledb://demo/beta', type: 'GROUP' },
     ]);
   });
 

@@ -16,7 +16,7 @@ export default defineIamkitCommand({
     uri: { type: 'string', description: 'Storage URI of the existing group (required)' },
     parent: {
       type: 'string',
-      description: 'Name or UUID of the parent group in the same namespace',
+      description: 'Parent group in the same namespace: its name, UUID or tiledb:// URI',
     },
     description: { type: 'string', description: 'Human-readable description' },
     tags: { type: 'string', description: 'Comma-separated tags, each lowercase letters and "-"' },
