@@ -20,6 +20,7 @@ import {
   payloadTooLarge,
 } from './errors.js';
 import type { FaultRules } from './faults.js';
+import { jsonSyntaxReason } from './issues.js';
 import type {
   AnyRouteSpec,
   DomainRoutes,
@@ -60,7 +61,7 @@ async function readJsonBody(c: MockContext, spec: AnyRouteSpec): Promise<unknown
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw badRequest(`Malformed JSON in the request body: ${(error as Error).message}`);
+    throw badRequest(`Malformed JSON in the request body: ${jsonSyntaxReason(error)}`);
   }
   return validateOrThrow(spec.body!, parsed, 'body');
 }

@@ -74,11 +74,19 @@ export async function authenticateAuthress(c: MockContext): Promise<AuthressCall
   const match = /^bearer\s+(\S+)\s*$/i.exec(authorization.trim());
   if (!match) throw unauthorized('The Authorization header must be "Bearer <JWT>"');
   try {
-    const verified = await c.var.mock.authress.tokens.verify(match[1]!, (kid) =>
-      c.var.mock.authress.findServiceClientByKeyId(kid),
+    const verified = await c.var.mock.authress.tokens.verify(
+      match[1]!,
+      (kid) => c.var.mock.authress.findServiceClientByKeyId(kid),
+      { requestUrl: c.req.url },
     );
     return verified.kind === 'user'
-      ? { api: 'authress', kind: 'user', subject: verified.userId, userId: verified.userId }
+      ? {
+          api: 'authress',
+          kind: 'user',
+          subject: verified.userId,
+          userId: verified.userId,
+          accountId: verified.accountId,
+        }
       : {
           api: 'authress',
           kind: 'service-client',

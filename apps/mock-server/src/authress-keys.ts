@@ -139,7 +139,7 @@ export interface ServiceClientKey {
 
 export type VerifiedToken =
   | { kind: 'service-client'; clientId: string; accountId: string; claims: Record<string, unknown> }
-  | { kind: 'user'; userId: string; claims: Record<string, unknown> };
+  | { kind: 'user'; userId: string; accountId: string; claims: Record<string, unknown> };
 
 export class TokenError extends Error {
   constructor(message: string) {
@@ -205,6 +205,8 @@ export class AuthressTokens {
   async mintUserToken(options: {
     userId: string;
     issuer: string;
+    /** The account the user belongs to (`aud`); default the server's default account. */
+    accountId?: string;
     expiresInSeconds?: number;
     claims?: Record<string, unknown>;
   }): Promise<{ token: string; expiresAt: Date }> {
@@ -215,7 +217,7 @@ export class AuthressTokens {
       .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid, typ: 'at+jwt' })
       .setIssuer(options.issuer)
       .setSubject(options.userId)
-      .setAudience(`${this.accountId}.accounts.authress.io`)
+      .setAudience(`${options.accountId ?? this.accountId}${AUDIENCE_SUFFIX}`)
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .sign(keys.privateKey);
@@ -243,7 +245,14 @@ export class AuthressTokens {
   async verify(
     token: string,
     findClientByKeyId: (keyId: string) => ServiceClientKey | undefined,
+    context: {
+      /** The URL the request was made to: its origin is an accepted service-client issuer. */
+      requestUrl: string;
+      /** Seconds since the epoch; default now. */
+      now?: number;
+    },
   ): Promise<VerifiedToken> {
+    const now = context.now ?? Math.floor(Date.now() / 1000);
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -257,9 +266,16 @@ export class AuthressTokens {
         const { payload } = await jwtVerify(token, userKeys.publicKey, {
           algorithms: ['EdDSA'],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['exp', 'sub'],
+          currentDate: new Date(now * 1000),
+          requiredClaims: ['exp', 'sub', 'aud'],
         });
-        return { kind: 'user', userId: payload.sub!, claims: payload };
+        refuseFutureIat(payload.iat, now);
+        const audience = typeof payload.aud === 'string' ? payload.aud : undefined;
+        const accountId = audience?.endsWith(AUDIENCE_SUFFIX)
+          ? audience.slice(0, -AUDIENCE_SUFFIX.length)
+          : '';
+        if (!accountId) throw new TokenError('The user token names no account (aud)');
+        return { kind: 'user', userId: payload.sub!, accountId, claims: payload };
       }
       const client = findClientByKeyId(kid);
       if (!client) throw new TokenError('The JWT is signed with an unknown key (kid)');
@@ -267,9 +283,11 @@ export class AuthressTokens {
       const { payload } = await jwtVerify(token, key, {
         algorithms: ['EdDSA'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['exp'],
-        audience: `${client.accountId}.accounts.authress.io`,
+        currentDate: new Date(now * 1000),
+        requiredClaims: ['exp', 'iss'],
+        audience: `${client.accountId}${AUDIENCE_SUFFIX}`,
       });
+      refuseFutureIat(payload.iat, now);
       const subject = payload.sub ?? (payload['client_id'] as string | undefined);
       if (subject !== client.clientId) {
         throw new TokenError("The JWT's sub/client_id does not match the key's service client");
@@ -278,8 +296,10 @@ export class AuthressTokens {
       if (clientIdClaim !== undefined && clientIdClaim !== client.clientId) {
         throw new TokenError("The JWT's client_id does not match the key's service client");
       }
-      if (payload.iss !== undefined && !issuerNamesClient(payload.iss, client.clientId)) {
-        throw new TokenError("The JWT's iss does not name the key's service client");
+      if (!acceptedIssuers(client, context.requestUrl).includes(payload.iss!)) {
+        throw new TokenError(
+          "The JWT's iss is not <origin>/v1/clients/<clientId> for the key's service client (origin: https://<accountId>.api.authress.io or this server's URL)",
+        );
       }
       return {
         kind: 'service-client',
@@ -301,10 +321,34 @@ export class AuthressTokens {
   }
 }
 
-/** JS SDK percent-encodes the client ID in `iss`; accept either spelling. */
-function issuerNamesClient(iss: string, clientId: string): boolean {
-  return (
-    iss.endsWith(`/v1/clients/${encodeURIComponent(clientId)}`) ||
-    iss.endsWith(`/v1/clients/${clientId}`)
-  );
+const AUDIENCE_SUFFIX = '.accounts.authress.io';
+
+/** A token issued more than the clock tolerance in the future is refused. */
+function refuseFutureIat(iat: number | undefined, now: number): void {
+  if (iat !== undefined && iat > now + CLOCK_TOLERANCE_SECONDS) {
+    throw new TokenError('The JWT claim "iat" is in the future');
+  }
+}
+
+/**
+ * The `iss` values a service client's JWT may carry: `<origin>/v1/clients/<clientId>`,
+ * where origin is the account's Authress host, or the URL this request was made to (as a
+ * custom domain: its origin, with or without the `/authress` prefix; the JS SDK and
+ * iamkit send the configured `authressApiUrl`, the Python SDK may send the bare origin).
+ * The client ID is percent-encoded (JS SDK) or, when that differs, as is (Python SDK).
+ */
+export function acceptedIssuers(
+  client: Pick<ServiceClientKey, 'clientId' | 'accountId'>,
+  requestUrl: string,
+): string[] {
+  let origin: string | undefined;
+  try {
+    origin = new URL(requestUrl).origin;
+  } catch {
+    origin = undefined;
+  }
+  const origins = [`https://${client.accountId}.api.authress.io`];
+  if (origin && origin !== 'null') origins.push(origin, `${origin}/authress`);
+  const ids = [...new Set([encodeURIComponent(client.clientId), client.clientId])];
+  return origins.flatMap((o) => ids.map((id) => `${o}/v1/clients/${id}`));
 }

@@ -68,6 +68,8 @@ const RequestsQuerySchema = v.strictObject({
       v.string(),
       v.regex(/^\d+$/, 'must be a positive integer'),
       v.transform(Number),
+      v.number(),
+      v.integer('must be a positive integer'),
       v.minValue(1, 'must be at least 1'),
       v.maxValue(500, 'must be at most 500'),
     ),

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AccessKeyError, generateAccessKey } from './authress-keys.js';
 import { SeedError } from './identities.js';
+import { jsonSyntaxReason } from './issues.js';
 import { DataFileError } from './journal.js';
 import type { DomainRoutes } from './plugin.js';
 import { type MockServer, startMockServer } from './server.js';
@@ -148,7 +149,7 @@ async function serveCommand(args: string[]): Promise<void> {
       seed = JSON.parse(text);
     } catch (error) {
       throw new UsageError(
-        `seed file ${values.seed} is not valid JSON: ${(error as Error).message}`,
+        `seed file ${values.seed} is not valid JSON: ${jsonSyntaxReason(error)}`,
       );
     }
   }

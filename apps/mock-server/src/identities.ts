@@ -13,6 +13,7 @@ import {
   parseAccessKey,
   parsePublicKey,
 } from './authress-keys.js';
+import { describeIssue } from './issues.js';
 import type { StateData } from './store.js';
 
 export const USERS = 'users';
@@ -129,17 +130,6 @@ export class SeedError extends Error {
   }
 }
 
-/** Formats a valibot issue path as `users[3].userId`. */
-export function issuePath(issue: v.BaseIssue<unknown>): string {
-  let out = '';
-  for (const item of issue.path ?? []) {
-    const key = (item as { key: unknown }).key;
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
 /** The seed used when none is given. */
 export function defaultSeed(): SeedInput {
   return {
@@ -181,8 +171,8 @@ export function defaultSeed(): SeedInput {
 export function seedToState(input: unknown, now = new Date()): StateData {
   const parsed = v.safeParse(SeedSchema, input);
   if (!parsed.success) {
-    const issue = parsed.issues[0];
-    throw new SeedError(issuePath(issue), issue.message);
+    const { field, message } = describeIssue(parsed.issues[0]);
+    throw new SeedError(field, message);
   }
   const seed = parsed.output;
   const at = now.toISOString();

@@ -3,11 +3,20 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import type { AnyRouteSpec } from './plugin.js';
 
-function schemaOf(schema: v.GenericSchema): Record<string, unknown> {
-  const out = toJsonSchema(schema, { errorMode: 'ignore', target: 'draft-2020-12' }) as Record<
-    string,
-    unknown
-  >;
+/**
+ * `typeMode: 'output'` is for query schemas: their values arrive as strings and are
+ * decoded in the pipe (`v.string() ... v.transform(Number), v.number(), v.integer()`), and
+ * a client should be told the decoded type (integer 1-20), not the raw string pattern.
+ */
+function schemaOf(
+  schema: v.GenericSchema,
+  typeMode: 'ignore' | 'output' = 'ignore',
+): Record<string, unknown> {
+  const out = toJsonSchema(schema, {
+    errorMode: 'ignore',
+    target: 'draft-2020-12',
+    typeMode,
+  }) as Record<string, unknown>;
   delete out['$schema'];
   return out;
 }
@@ -40,7 +49,7 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[], version: string) {
       schema: { type: 'string' },
     }));
     if (route.query) {
-      const query = schemaOf(route.query) as {
+      const query = schemaOf(route.query, 'output') as {
         properties?: Record<string, unknown>;
         required?: string[];
       };

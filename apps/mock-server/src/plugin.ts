@@ -53,7 +53,14 @@ export type AuthressCaller =
       clientId: string;
       accountId: string;
     }
-  | { api: 'authress'; kind: 'user'; subject: string; userId: string };
+  | {
+      api: 'authress';
+      kind: 'user';
+      subject: string;
+      userId: string;
+      /** The account the token was minted for (its `aud`). */
+      accountId: string;
+    };
 
 export type Caller = TileDBCaller | AuthressCaller;
 
@@ -61,13 +68,22 @@ export type Caller = TileDBCaller | AuthressCaller;
 export interface MockServices {
   store: Store;
   authress: {
-    /** The account ID user tokens are minted for (`aud` = `<accountId>.accounts.authress.io`). */
+    /**
+     * The default account: the first seeded service client's (else `acc-mock`). User tokens
+     * are minted for it unless another is named (`aud` = `<accountId>.accounts.authress.io`).
+     */
     accountId: string;
     tokens: AuthressTokens;
     /** Mints a user token signed by this server (for `POST /authress/api/authentication`). */
     mintUserToken(
       c: MockContext,
-      options: { userId: string; expiresInSeconds?: number; claims?: Record<string, unknown> },
+      options: {
+        userId: string;
+        /** Default {@link accountId}. */
+        accountId?: string;
+        expiresInSeconds?: number;
+        claims?: Record<string, unknown>;
+      },
     ): Promise<{ token: string; expiresAt: Date }>;
     /** Public keys: user-token key plus every service client's key, as a JWK set. */
     jwks(): { keys: Ed25519PublicJwk[] };

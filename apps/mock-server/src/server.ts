@@ -190,6 +190,7 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
           tokens.mintUserToken({
             userId: opts.userId,
             issuer: new URL('/authress', c.req.url).toString(),
+            ...(opts.accountId === undefined ? {} : { accountId: opts.accountId }),
             ...(opts.expiresInSeconds === undefined
               ? {}
               : { expiresInSeconds: opts.expiresInSeconds }),

@@ -123,6 +123,30 @@ describe('admin surface (open on loopback)', () => {
     expect(schema.required).toEqual(['name']);
     expect(doc.paths['/authress/v1/probe']!['post']!.operationId).toBe('authressProbe');
   });
+
+  it('documents query parameters with their decoded type (Authress limit: integer 1-20, default 20)', async () => {
+    type Param = { name: string; in: string; required: boolean; schema: Record<string, unknown> };
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Param[] }>>;
+    };
+    const param = (path: string, name: string) =>
+      doc.paths[path]!['get']!.parameters!.find((p) => p.name === name)!;
+    const limit = param('/authress/v1/groups', 'limit');
+    expect(limit).toMatchObject({ in: 'query', required: false });
+    expect(limit.schema).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 20,
+      default: 20,
+      description: 'Maximum number of groups to return.',
+    });
+    expect(param('/authress/v1/groups', 'cursor').schema).toMatchObject({ type: 'string' });
+    expect(param('/__admin/requests', 'limit').schema).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 500,
+    });
+  });
 });
 
 describe('admin surface from a non-loopback address', () => {

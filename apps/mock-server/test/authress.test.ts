@@ -21,6 +21,7 @@ beforeAll(async () => {
       users: [{ username: 'demo', email: 'demo@example.com', apiKeys: ['demo-api-key'] }],
       serviceClients: [
         { clientId: 'sc_demo' },
+        { clientId: 'sc:enc', accountId: 'acc-mock' },
         {
           clientId: 'sc_external',
           keyId: 'key_ext',
@@ -47,18 +48,27 @@ function parts(key: string) {
 /** A token the way the Python SDK mints it: typ JWT, `scopes: openId`, unencoded client in iss. */
 async function pythonStyleToken(
   key: string,
-  overrides: { exp?: number; sub?: string; aud?: string; kid?: string } = {},
+  overrides: {
+    exp?: number;
+    sub?: string;
+    aud?: string;
+    kid?: string;
+    iss?: string | null;
+    iat?: number;
+  } = {},
 ) {
   const p = parts(key);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ client_id: p.clientId, scopes: 'openId' })
+  const jwt = new SignJWT({ client_id: p.clientId, scopes: 'openId' })
     .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? p.keyId, typ: 'JWT' })
-    .setIssuer(`${server.authressUrl}/v1/clients/${p.clientId}`)
     .setSubject(overrides.sub ?? p.clientId)
     .setAudience(overrides.aud ?? `${p.accountId}.accounts.authress.io`)
-    .setIssuedAt(now)
-    .setExpirationTime(overrides.exp ?? now + 86_400)
-    .sign(p.privateKey);
+    .setIssuedAt(overrides.iat ?? now)
+    .setExpirationTime(overrides.exp ?? now + 86_400);
+  if (overrides.iss !== null) {
+    jwt.setIssuer(overrides.iss ?? `${server.authressUrl}/v1/clients/${p.clientId}`);
+  }
+  return jwt.sign(p.privateKey);
 }
 
 async function probe(headers: Record<string, string>) {
@@ -115,7 +125,81 @@ describe('Authress authentication', () => {
   });
 
   it.each([
+    ['the account host', () => 'https://acc-mock.api.authress.io/v1/clients/sc_demo'],
+    ['this server with the /authress prefix', () => `${server.authressUrl}/v1/clients/sc_demo`],
+    ['this server without the /authress prefix', () => `${server.url}/v1/clients/sc_demo`],
+  ])('accepts an iss at %s', async (_label, iss) => {
+    const token = await pythonStyleToken(accessKey, { iss: iss() });
+    expect((await probe({ Authorization: `Bearer ${token}` })).status).toBe(201);
+  });
+
+  it('accepts a percent-encoded client ID in iss (JS SDK) and the raw one (Python SDK)', async () => {
+    const enc = server.identities.serviceClients.find((c) => c.clientId === 'sc:enc')!.accessKey!;
+    for (const iss of [
+      `${server.authressUrl}/v1/clients/sc%3Aenc`,
+      `${server.authressUrl}/v1/clients/sc:enc`,
+      'https://acc-mock.api.authress.io/v1/clients/sc%3Aenc',
+    ]) {
+      const token = await pythonStyleToken(enc, { iss });
+      const { status, body } = await probe({ Authorization: `Bearer ${token}` });
+      expect(status, iss).toBe(201);
+      expect(body['subject']).toBe('sc:enc');
+    }
+    const auth = authressAccessKeyAuth(enc, { authressApiUrl: server.authressUrl });
+    const headers = await auth.headers({ url: `${server.authressUrl}/v1/probe`, method: 'POST' });
+    expect((await probe(headers)).status).toBe(201);
+  });
+
+  it('accepts an iat within the 60 s clock tolerance', async () => {
+    const iat = Math.floor(Date.now() / 1000) + 30;
+    const token = await pythonStyleToken(accessKey, { iat });
+    expect((await probe({ Authorization: `Bearer ${token}` })).status).toBe(201);
+  });
+
+  it.each([
     ['no Authorization header', async () => ({})],
+    [
+      'an iss on another host',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iss: 'https://evil.example/v1/clients/sc_demo' })}`,
+      }),
+    ],
+    [
+      "an iss on another account's host",
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iss: 'https://acc-other.api.authress.io/v1/clients/sc_demo' })}`,
+      }),
+    ],
+    [
+      'an iss on this server under another path',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iss: `${server.url}/evil/v1/clients/sc_demo` })}`,
+      }),
+    ],
+    [
+      'an iss naming another client',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iss: `${server.authressUrl}/v1/clients/sc_external` })}`,
+      }),
+    ],
+    [
+      'a token without iss',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iss: null })}`,
+      }),
+    ],
+    [
+      'an iat one day in the future',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iat: Math.floor(Date.now() / 1000) + 86_400 })}`,
+      }),
+    ],
+    [
+      'an iat 75 s in the future',
+      async () => ({
+        Authorization: `Bearer ${await pythonStyleToken(accessKey, { iat: Math.floor(Date.now() / 1000) + 75 })}`,
+      }),
+    ],
     ['a non-bearer scheme', async () => ({ Authorization: 'Basic ZGVtbzpkZW1v' })],
     ['a bearer that is not a JWT', async () => ({ Authorization: 'Bearer demo-api-key' })],
     [

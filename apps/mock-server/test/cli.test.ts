@@ -104,8 +104,22 @@ describe('iamkit-mock binary', () => {
       { users: [{ username: 'bob', email: 'bob@example.com', apiKeys: ['short'] }] },
       /users\[0\]\.apiKeys\[0\]: must be at least 8 characters/,
     ],
-    ['a seed with an unknown field', { users: [], colour: 'blue' }, /colour/],
+    [
+      'a seed with an unknown field',
+      { users: [], colour: 'blue' },
+      /^iamkit-mock: invalid seed file \S+: colour: is not a known field$/m,
+    ],
+    [
+      'a seed whose password is not a string (the value is not echoed)',
+      { users: [{ username: 'bob', email: 'bob@example.com', password: 31415926535 }] },
+      /users\[0\]\.password: Invalid type: Expected string(?![\s\S]*31415926535)/,
+    ],
     ['a seed that is not JSON', '{ nope', /not valid JSON/],
+    [
+      'a seed that is not JSON, without quoting it',
+      '{"users": [{"password": hunter2-canary}]}',
+      /not valid JSON: Unexpected token(?![\s\S]*hunter2)/,
+    ],
   ])('exits 2 on %s, naming the problem', async (_label, content, pattern) => {
     const d = await dir();
     const seed = join(d, 'seed.json');

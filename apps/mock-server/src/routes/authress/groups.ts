@@ -20,6 +20,11 @@ export const GROUPS_META_COLLECTION = 'authress_groups_meta';
 export const SEQUENCE_KEY = 'sequence';
 
 export interface GroupRecord {
+  /**
+   * The Authress account the group belongs to. Absent only in records written before
+   * groups were kept per account: those belong to the default account (see {@link findGroup}).
+   */
+  accountId?: string;
   groupId: string;
   name: string;
   users: { userId: string }[];
@@ -32,6 +37,59 @@ export interface GroupRecord {
 
 export function groupsOf(c: MockContext): Collection<GroupRecord> {
   return c.var.mock.store.collection<GroupRecord>(GROUPS_COLLECTION);
+}
+
+// ------------------------------------------------------------------ accounts
+
+/**
+ * Groups are kept per Authress account: the store key is `[accountId, groupId]`, so the
+ * same `groupId` may exist in two accounts and one account never reaches another's.
+ */
+export function groupKey(accountId: string, groupId: string): string {
+  return JSON.stringify([accountId, groupId]);
+}
+
+/** Which account's groups a request works on, and which account is the default one. */
+export interface AccountScope {
+  accountId: string;
+  defaultAccountId: string;
+}
+
+export function scopeOf(c: MockContext, caller: AuthressCaller): AccountScope {
+  return { accountId: caller.accountId, defaultAccountId: c.var.mock.authress.accountId };
+}
+
+/** The account a record belongs to (records from before accounts: the default one). */
+export function accountOf(record: GroupRecord, scope: AccountScope): string {
+  return record.accountId ?? scope.defaultAccountId;
+}
+
+/**
+ * The account's group `groupId` and the key it is stored under, or undefined. A record
+ * written before groups were kept per account sits under its bare `groupId` and is read as
+ * the default account's; the next update or delete moves it to its per-account key.
+ */
+export function findGroup(
+  groups: Collection<GroupRecord>,
+  scope: AccountScope,
+  groupId: string,
+): { key: string; record: GroupRecord } | undefined {
+  const key = groupKey(scope.accountId, groupId);
+  const record = groups.get(key);
+  if (record) return { key, record };
+  if (scope.accountId !== scope.defaultAccountId) return undefined;
+  const legacy = groups.get(groupId);
+  return legacy && legacy.accountId === undefined && legacy.groupId === groupId
+    ? { key: groupId, record: legacy }
+    : undefined;
+}
+
+/** Every group of the scope's account. */
+export function groupsOfAccount(
+  groups: Collection<GroupRecord>,
+  scope: AccountScope,
+): GroupRecord[] {
+  return groups.values().filter((record) => accountOf(record, scope) === scope.accountId);
 }
 
 export function newGroupId(): string {
@@ -50,11 +108,13 @@ export function nextLastUpdated(now: Date, previous: string | undefined): string
 /** The stored form of a create/update body (read-only fields dropped, defaults applied). */
 export function recordFrom(
   body: GroupRequest,
+  accountId: string,
   groupId: string,
   lastUpdated: string,
   seq: number,
 ): GroupRecord {
   const record: GroupRecord = {
+    accountId,
     groupId,
     name: body.name,
     users: body.users.map((u) => ({ userId: u.userId })),
@@ -87,8 +147,10 @@ export function toGroup(c: MockContext, record: GroupRecord): Group {
 const isIn = (list: { userId: string }[], userId: string) => list.some((u) => u.userId === userId);
 
 /**
- * Service clients manage every group of the account. A user (minted token) sees the
- * groups they belong to or administer, and changes only those they administer.
+ * Only groups of the caller's own account exist for it (callers reach them through
+ * {@link findGroup} / {@link groupsOfAccount}). Within the account, service clients manage
+ * every group; a user (minted token) sees the groups they belong to or administer, and
+ * changes only those they administer.
  */
 export function canRead(caller: AuthressCaller, record: GroupRecord): boolean {
   if (caller.kind === 'service-client') return true;

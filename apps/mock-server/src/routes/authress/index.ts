@@ -29,22 +29,28 @@ import {
   notFound,
   preconditionFailed,
   publicUrl,
+  SERVICE_CLIENTS,
+  type ServiceClientRecord,
   type WriteTx,
 } from '../../plugin.js';
 import {
   authorizeGroup,
   decodeCursor,
   encodeCursor,
+  findGroup,
   GROUPS_COLLECTION,
   GROUPS_META_COLLECTION,
   type GroupRecord,
+  groupKey,
   groupNotFound,
   groupsOf,
+  groupsOfAccount,
   newGroupId,
   nextLastUpdated,
   pageOf,
   recordFrom,
   SEQUENCE_KEY,
+  scopeOf,
   toGroup,
 } from './groups.js';
 
@@ -65,8 +71,15 @@ const GetGroupsQuery = v.looseObject({
       v.string(),
       v.regex(/^\d+$/, `limit must be a whole number from 1 to ${GROUPS_PAGE_MAX_LIMIT}`),
       v.transform(Number),
+      // The decoded type: /openapi.json documents this part (integer 1-20, default 20).
+      v.number(),
+      v.integer(`limit must be a whole number from 1 to ${GROUPS_PAGE_MAX_LIMIT}`),
       v.minValue(1, 'limit must be at least 1'),
       v.maxValue(GROUPS_PAGE_MAX_LIMIT, `limit must be at most ${GROUPS_PAGE_MAX_LIMIT}`),
+      v.metadata({
+        description: 'Maximum number of groups to return.',
+        default: GROUPS_PAGE_MAX_LIMIT,
+      }),
     ),
   ),
   cursor: v.optional(v.pipe(v.string(), v.minLength(1, 'cursor must not be empty'))),
@@ -92,6 +105,13 @@ const AuthenticationRequest = v.strictObject({
       USER_ID_PATTERN,
       'userId may contain letters, digits, whitespace and + . _ | / ~ : @ -',
     ),
+  ),
+  /**
+   * The account the user belongs to; default the server's default account (the first
+   * seeded service client's). Must be the account of a seeded service client.
+   */
+  accountId: v.optional(
+    v.pipe(v.string('accountId must be a string'), v.minLength(1, 'accountId must not be empty')),
   ),
   /** Lifetime in seconds; default one day. Tests use a short one to watch a token expire. */
   expiresInSeconds: v.optional(
@@ -160,22 +180,25 @@ export default defineRoutes({
         413: ERROR,
       },
       async handler(c, { body }) {
-        requireServiceClient(c, 'create groups');
+        const caller = requireServiceClient(c, 'create groups');
+        const scope = scopeOf(c, caller);
         const now = c.var.mock.now();
         const record = await c.var.mock.store.write((tx) => {
           const groups = tx.collection<GroupRecord>(GROUPS_COLLECTION);
+          const taken = (id: string) => findGroup(groups, scope, id) !== undefined;
           let groupId = body.groupId;
-          if (groupId !== undefined && groups.has(groupId)) {
+          if (groupId !== undefined && taken(groupId)) {
             throw conflict(`Group ${groupId} already exists`);
           }
-          while (groupId === undefined || groups.has(groupId)) groupId = newGroupId();
+          while (groupId === undefined || taken(groupId)) groupId = newGroupId();
           const created = recordFrom(
             body,
+            scope.accountId,
             groupId,
             nextLastUpdated(now, undefined),
             nextSequence(tx),
           );
-          groups.set(groupId, created);
+          groups.set(groupKey(scope.accountId, groupId), created);
           return created;
         });
         return json(c, toGroup(c, record), 201);
@@ -207,7 +230,7 @@ export default defineRoutes({
           );
         }
         const filter = state ? state.filter : query.filter;
-        const { page, more } = pageOf(groupsOf(c).values(), {
+        const { page, more } = pageOf(groupsOfAccount(groupsOf(c), scopeOf(c, caller)), {
           caller,
           after: state?.after ?? 0,
           filter,
@@ -250,7 +273,9 @@ export default defineRoutes({
       },
       handler(c, { params }) {
         const groupId = params['groupId']!;
-        const record = authorizeGroup(authressCaller(c), groupsOf(c).get(groupId), groupId, 'read');
+        const caller = authressCaller(c);
+        const found = findGroup(groupsOf(c), scopeOf(c, caller), groupId);
+        const record = authorizeGroup(caller, found?.record, groupId, 'read');
         return json(c, toGroup(c, record));
       },
     });
@@ -283,10 +308,12 @@ export default defineRoutes({
           );
         }
         const since = ifUnmodifiedSince(c);
+        const scope = scopeOf(c, caller);
         const now = c.var.mock.now();
         const record = await c.var.mock.store.write((tx) => {
           const groups = tx.collection<GroupRecord>(GROUPS_COLLECTION);
-          const current = authorizeGroup(caller, groups.get(groupId), groupId, 'write');
+          const found = findGroup(groups, scope, groupId);
+          const current = authorizeGroup(caller, found?.record, groupId, 'write');
           if (since && isStale(current, since)) {
             throw preconditionFailed(
               `Group ${groupId} was modified at ${current.lastUpdated}, after If-Unmodified-Since ${new Date(since.at).toISOString()}`,
@@ -294,11 +321,14 @@ export default defineRoutes({
           }
           const replaced = recordFrom(
             body as GroupRequest,
+            scope.accountId,
             groupId,
             nextLastUpdated(now, current.lastUpdated),
             current.seq,
           );
-          groups.set(groupId, replaced);
+          // A record from before groups were kept per account moves to its account's key.
+          if (found!.key !== groupKey(scope.accountId, groupId)) groups.delete(found!.key);
+          groups.set(groupKey(scope.accountId, groupId), replaced);
           return replaced;
         });
         return json(c, toGroup(c, record));
@@ -323,8 +353,9 @@ export default defineRoutes({
         const groupId = params['groupId']!;
         await c.var.mock.store.write((tx) => {
           const groups = tx.collection<GroupRecord>(GROUPS_COLLECTION);
-          authorizeGroup(caller, groups.get(groupId), groupId, 'write');
-          if (!groups.delete(groupId)) throw groupNotFound(groupId);
+          const found = findGroup(groups, scopeOf(c, caller), groupId);
+          authorizeGroup(caller, found?.record, groupId, 'write');
+          if (!found || !groups.delete(found.key)) throw groupNotFound(groupId);
         });
         return noContent(c);
       },
@@ -345,8 +376,20 @@ export default defineRoutes({
         400: ERROR,
       },
       async handler(c, { body }) {
+        const accountId = body.accountId ?? c.var.mock.authress.accountId;
+        const known = c.var.mock.store
+          .collection<ServiceClientRecord>(SERVICE_CLIENTS)
+          .values()
+          .some((sc) => sc.accountId === accountId);
+        if (!known && accountId !== c.var.mock.authress.accountId) {
+          throw badRequest(
+            `Invalid "accountId": no service client is seeded in account ${accountId}`,
+            [{ field: 'accountId', message: 'is not the account of a seeded service client' }],
+          );
+        }
         const { token, expiresAt } = await c.var.mock.authress.mintUserToken(c, {
           userId: body.userId,
+          accountId,
           ...(body.expiresInSeconds === undefined
             ? {}
             : { expiresInSeconds: body.expiresInSeconds }),
@@ -356,6 +399,7 @@ export default defineRoutes({
           tokenType: 'Bearer',
           expiresAt: expiresAt.toISOString(),
           userId: body.userId,
+          accountId,
         });
       },
     });
