@@ -23,14 +23,16 @@ function userByApiKey(c: MockContext, key: string): UserRecord | undefined {
 
 /**
  * TileDB: `X-TILEDB-REST-API-KEY`, HTTP Basic, or `Bearer <api key>`. When the API key
- * header is present it decides (the Python SDK may send Basic alongside it); a wrong
+ * header is present and not blank it decides (the Python SDK may send Basic alongside it); a wrong
  * API key is a 401 even if Basic would have passed.
  */
 export function authenticateTileDB(c: MockContext): TileDBCaller {
   const users = c.var.mock.store.collection<UserRecord>(USERS);
-  const apiKey = c.req.header('x-tiledb-rest-api-key');
-  if (apiKey !== undefined) {
-    const user = userByApiKey(c, apiKey.trim());
+  // An empty (or blank) header is no key: old TileDB-Cloud-Py logins stored "" and send it
+  // beside Basic credentials, which then decide.
+  const apiKey = c.req.header('x-tiledb-rest-api-key')?.trim();
+  if (apiKey) {
+    const user = userByApiKey(c, apiKey);
     if (!user) throw unauthorized('The X-TILEDB-REST-API-KEY header holds an unknown API key');
     return { api: 'tiledb', username: user.username, user, via: 'api-key' };
   }

@@ -1,4 +1,6 @@
 /** `/openapi.json`: the routes this server actually serves, with their core schemas. */
+
+import { ResponseErrorSchema, TileDBErrorSchema } from '@iamkit/core';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import type { AnyRouteSpec } from './plugin.js';
@@ -21,29 +23,21 @@ function schemaOf(
   return out;
 }
 
-const TILEDB_ERROR = {
-  type: 'object',
-  properties: {
-    code: { type: 'integer' },
-    message: { type: 'string' },
-    request_id: { type: 'string' },
-  },
-};
-const AUTHRESS_ERROR = {
-  type: 'object',
-  properties: {
-    title: { type: 'string' },
-    errorCode: { type: 'string' },
-    errorId: { type: 'string' },
-  },
-};
+const TILEDB_ERROR = schemaOf(TileDBErrorSchema);
+const AUTHRESS_ERROR = schemaOf(ResponseErrorSchema);
 
 export function buildOpenApi(routes: readonly AnyRouteSpec[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
-      name: m[1],
+    const params: Array<{
+      name: string;
+      in: 'path' | 'query' | 'header';
+      required: boolean;
+      description?: string;
+      schema: Record<string, unknown>;
+    }> = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1]!,
       in: 'path',
       required: true,
       schema: { type: 'string' },
@@ -58,9 +52,18 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[], version: string) {
           name,
           in: 'query',
           required: query.required?.includes(name) ?? false,
-          schema: schema as { type: string },
+          schema: schema as Record<string, unknown>,
         });
       }
+    }
+    for (const [name, header] of Object.entries(route.headers ?? {})) {
+      params.push({
+        name,
+        in: 'header',
+        required: header.required ?? false,
+        ...(header.description ? { description: header.description } : {}),
+        schema: header.schema ? schemaOf(header.schema, 'output') : { type: 'string' },
+      });
     }
     const errorSchema = route.api === 'authress' ? AUTHRESS_ERROR : TILEDB_ERROR;
     const responses: Record<string, unknown> = {};

@@ -118,6 +118,18 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
+/**
+ * A request header the route reads (its handler reads it with `c.req.header(name)`):
+ * documentation for `/openapi.json`, like `responses`.
+ */
+export interface HeaderSpec {
+  description?: string;
+  /** Default false. */
+  required?: boolean;
+  /** The value's schema; default a string. */
+  schema?: v.GenericSchema;
+}
+
 export interface RouteInput<TBody, TQuery> {
   /** The validated body (undefined when the route has no body schema, or it is optional and absent). */
   body: TBody;
@@ -146,6 +158,8 @@ export interface RouteSpec<TBody = undefined, TQuery = Record<string, string>> {
   bodyLimit?: number;
   /** A schema for the query object (values are strings). */
   query?: v.GenericSchema<unknown, TQuery>;
+  /** Request headers the handler reads, by name (documented in `/openapi.json`). */
+  headers?: Record<string, HeaderSpec>;
   responses: Record<number, ResponseSpec>;
   handler: (c: MockContext, input: RouteInput<TBody, TQuery>) => Response | Promise<Response>;
 }

@@ -147,6 +147,108 @@ describe('admin surface (open on loopback)', () => {
       maximum: 500,
     });
   });
+
+  type Operation = {
+    parameters?: Param[];
+    responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
+  };
+  type Param = {
+    name: string;
+    in: string;
+    required: boolean;
+    description?: string;
+    schema: Record<string, unknown>;
+  };
+  const openapi = async () =>
+    (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+
+  it('documents deregisterGroup recursive as a boolean query parameter', async () => {
+    const doc = await openapi();
+    const op = doc.paths['/v2/groups/{group_namespace}/{group_name}']!['delete']!;
+    expect(op.parameters!.find((p) => p.name === 'recursive')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'boolean', default: false },
+    });
+  });
+
+  it('documents X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME on the group operations that read it', async () => {
+    const doc = await openapi();
+    const namespace = doc.paths['/v2/groups/{group_namespace}']!;
+    const group = doc.paths['/v2/groups/{group_namespace}/{group_name}']!;
+    const metadata = doc.paths['/v2/groups/{group_namespace}/{group_name}/metadata']!;
+    const header = (op: Operation) =>
+      op.parameters?.find((p) => p.name === 'X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME');
+    for (const op of [
+      namespace['post']!,
+      namespace['put']!,
+      group['post']!,
+      group['patch']!,
+      group['delete']!,
+      group['options']!,
+    ]) {
+      expect(header(op)).toMatchObject({
+        in: 'header',
+        required: false,
+        schema: { type: 'string' },
+      });
+    }
+    expect(header(metadata['post']!)).toBeUndefined();
+    expect(header(metadata['put']!)).toBeUndefined();
+  });
+
+  it('documents If-Unmodified-Since on the Authress group update', async () => {
+    const doc = await openapi();
+    const put = doc.paths['/authress/v1/groups/{groupId}']!['put']!;
+    expect(put.parameters!.find((p) => p.name === 'If-Unmodified-Since')).toMatchObject({
+      in: 'header',
+      required: false,
+      schema: { type: 'string', maxLength: 32 },
+    });
+    expect(doc.paths['/authress/v1/groups/{groupId}']!['get']!.parameters).toEqual([
+      expect.objectContaining({ name: 'groupId', in: 'path' }),
+    ]);
+  });
+
+  it('declares the error bodies: TileDB {code, message, request_id}, Authress {title, errorCode, errorId}', async () => {
+    const doc = await openapi();
+    const schemaOf = (op: Operation, status: string) =>
+      op.responses[status]?.content?.['application/json']?.schema;
+    const tiledb = {
+      type: 'object',
+      properties: {
+        code: { type: 'integer' },
+        message: { type: 'string' },
+        request_id: { type: 'string' },
+      },
+    };
+    const group = doc.paths['/v2/groups/{group_namespace}/{group_name}']!;
+    for (const [op, statuses] of [
+      [doc.paths['/v2/groups/{group_namespace}']!['post']!, ['400', '404', '409', 'default']],
+      [doc.paths['/v2/groups/{group_namespace}']!['put']!, ['400', '404', '409']],
+      [group['patch']!, ['400', '404']],
+      [group['delete']!, ['400', '403', '404']],
+      [group['post']!, ['404']],
+    ] as const) {
+      for (const status of statuses) expect(schemaOf(op, status), status).toMatchObject(tiledb);
+    }
+    // The existence probe's 404 is a bare status.
+    expect(group['options']!.responses['404']!.content).toBeUndefined();
+    const authress = {
+      type: 'object',
+      properties: {
+        title: { type: 'string' },
+        errorCode: { type: 'string' },
+        errorId: { type: 'string' },
+      },
+    };
+    const put = doc.paths['/authress/v1/groups/{groupId}']!['put']!;
+    for (const status of ['400', '404', '412', 'default']) {
+      expect(schemaOf(put, status), status).toMatchObject(authress);
+    }
+  });
 });
 
 describe('admin surface from a non-loopback address', () => {

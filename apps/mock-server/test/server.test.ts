@@ -120,7 +120,32 @@ describe('GET /v1/user', () => {
   });
 
   it.each([
+    ['empty', ''],
+    ['whitespace-only', '   '],
+  ])(
+    'treats an %s X-TILEDB-REST-API-KEY as absent: Basic or bearer decides',
+    async (_label, key) => {
+      const withBasic = await call('GET', '/v1/user', {
+        headers: { 'X-TILEDB-REST-API-KEY': key, ...basic('demo', 'demo-password') },
+      });
+      expect(withBasic.status).toBe(200);
+      expect(withBasic.body).toMatchObject({ username: 'demo' });
+      const withBearer = await call('GET', '/v1/user', {
+        headers: { 'X-TILEDB-REST-API-KEY': key, Authorization: 'Bearer demo-member-key' },
+      });
+      expect(withBearer.body).toMatchObject({ username: 'demo-member' });
+      const wrongBasic = await call('GET', '/v1/user', {
+        headers: { 'X-TILEDB-REST-API-KEY': key, ...basic('demo', 'wrong') },
+      });
+      expect(wrongBasic.status).toBe(401);
+      expect(wrongBasic.body!['message']).toBe('Invalid username or password');
+    },
+  );
+
+  it.each([
     ['no credentials', {}],
+    ['only an empty API key header', { 'X-TILEDB-REST-API-KEY': '' }],
+    ['only a blank API key header', { 'X-TILEDB-REST-API-KEY': ' \t ' }],
     ['an unknown API key', { 'X-TILEDB-REST-API-KEY': 'nope-nope-nope' }],
     ['a wrong password', basic('demo', 'wrong')],
     ['an unknown user', basic('ghost', 'demo-password')],

@@ -289,6 +289,13 @@ export default defineRoutes({
       tags: TAGS,
       body: GroupRequestSchema,
       bodyLimit: GROUP_MAX_SERIALIZED_BYTES,
+      headers: {
+        'If-Unmodified-Since': {
+          description:
+            'Update only if the group has not changed since this ISO 8601 date-time (else 412)',
+          schema: IfUnmodifiedSinceSchema,
+        },
+      },
       responses: {
         200: { description: 'Group updated', schema: GroupSchema },
         400: ERROR,

@@ -16,6 +16,8 @@ import {
   GroupRegistrationRequestSchema,
   MetadataSchema,
 } from '@iamkit/core/groups';
+import { TileDBErrorSchema } from '@iamkit/core/tiledb';
+import * as v from 'valibot';
 import {
   ApiError,
   authorizeNamespace,
@@ -52,7 +54,33 @@ const GROUP_PATH = '/v2/groups/:group_namespace/:group_name';
 const METADATA_PATH = '/v2/groups/:group_namespace/:group_name/metadata';
 const CREDENTIALS_HEADER = 'X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME';
 const TAGS = ['groups'];
-const ERROR = { description: 'error response' };
+const ERROR = { description: 'error response', schema: TileDBErrorSchema };
+/** The storage-credentials header, on the operations that read it (`credentialsName`). */
+const CREDENTIALS_HEADERS = {
+  [CREDENTIALS_HEADER]: {
+    description:
+      'Optional registered storage setting name to use for access to the group storage (must not be empty when sent)',
+  },
+};
+
+/** `deregisterGroup` query: `recursive` arrives as the string "true" or "false". */
+const DeregisterQuery = v.looseObject({
+  recursive: v.optional(
+    v.pipe(
+      v.string(),
+      v.picklist(
+        ['true', 'false'],
+        (issue) => `recursive must be "true" or "false", got ${JSON.stringify(issue.input)}`,
+      ),
+      v.transform((value) => value === 'true'),
+      v.boolean(),
+      v.metadata({
+        default: false,
+        description: 'Also deregister every group beneath it (registered under it or a member)',
+      }),
+    ),
+  ),
+});
 
 function groups(c: MockContext): Collection<GroupRecord> {
   return c.var.mock.store.collection<GroupRecord>(GROUPS_COLLECTION);
@@ -84,6 +112,17 @@ function credentialsName(c: MockContext): string | undefined {
   return value;
 }
 
+/** Whether the caller may read `namespace` (no error: the caller decides how to refuse). */
+function canRead(c: MockContext, namespace: string): boolean {
+  try {
+    authorizeNamespace(c, namespace, 'read');
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError) return false;
+    throw error;
+  }
+}
+
 /** A name is taken in a namespace once; storage belongs to one group. */
 function refuseTaken(
   all: Collection<GroupRecord>,
@@ -111,6 +150,7 @@ function requireName(name: string | undefined): string {
 
 /** Applies removals then additions to a copy of `group.members`, refusing anything unclear. */
 function changedMembers(
+  c: MockContext,
   all: Collection<GroupRecord>,
   group: GroupRecord,
   changes: NonNullable<GroupContentsChangesRequest['group_changes']>,
@@ -137,6 +177,16 @@ function changedMembers(
     const target = resolveGroupUri(all, uri);
     if (target && type !== 'GROUP') {
       throw badRequest(`${field}: ${uri} is a group; add it with type GROUP, not ${type}`);
+    }
+    // A tiledb:// GROUP member must be a group the caller can see. One answer whether it is
+    // missing or in a namespace the caller cannot read, so nothing leaks. Arrays (the mock
+    // keeps none) and storage URIs (unregistered storage cannot be checked) are taken as given.
+    if (type === 'GROUP' && normalizeUri(uri).startsWith('tiledb://')) {
+      if (!target || !canRead(c, target.namespace)) {
+        throw badRequest(`${field}.uri: ${uri} is not a group, or you do not have access to it`, [
+          { field: `${field}.uri`, message: 'is not a group you can read' },
+        ]);
+      }
     }
     const name = toAdd.name ?? defaultMemberName(all, uri);
     const same = members.find((member) =>
@@ -234,6 +284,7 @@ export default defineRoutes({
       summary: 'Creates an empty group',
       tags: TAGS,
       body: GroupCreationRequestSchema,
+      headers: CREDENTIALS_HEADERS,
       responses: {
         201: { description: 'group created successfully', schema: GroupCreationResponseSchema },
         400: ERROR,
@@ -273,6 +324,7 @@ export default defineRoutes({
       summary: 'Registers an already existing group',
       tags: TAGS,
       body: GroupRegistrationRequestSchema,
+      headers: CREDENTIALS_HEADERS,
       responses: { 201: { description: 'group registered' }, 400: ERROR, 404: ERROR, 409: ERROR },
       async handler(c, { body, params }) {
         const namespace = params['group_namespace']!;
@@ -330,8 +382,10 @@ export default defineRoutes({
       tags: TAGS,
       body: GroupContentsRetrievalRequestSchema,
       bodyRequired: false,
+      headers: CREDENTIALS_HEADERS,
       responses: {
         200: { description: 'group contents', schema: GroupContentsRetrievalResponseSchema },
+        400: ERROR,
         404: ERROR,
       },
       handler(c, { params }) {
@@ -352,6 +406,7 @@ export default defineRoutes({
       summary: 'Change the contents of the group',
       tags: TAGS,
       body: GroupContentsChangesRequestSchema,
+      headers: CREDENTIALS_HEADERS,
       responses: { 204: { description: 'contents changed' }, 400: ERROR, 404: ERROR },
       async handler(c, { body, params }) {
         credentialsName(c);
@@ -360,7 +415,7 @@ export default defineRoutes({
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
           const group = current(all, id, params);
-          const members = changedMembers(all, group, body.group_changes ?? {});
+          const members = changedMembers(c, all, group, body.group_changes ?? {});
           all.set(id, { ...group, members, updated_at: c.var.mock.now().toISOString() });
         });
         return noContent(c, 204);
@@ -411,14 +466,16 @@ export default defineRoutes({
       operationId: 'deregisterGroup',
       summary: 'Deregisters a group',
       tags: TAGS,
-      responses: { 200: { description: 'group deregistered' }, 403: ERROR, 404: ERROR },
+      query: DeregisterQuery,
+      headers: CREDENTIALS_HEADERS,
+      responses: {
+        200: { description: 'group deregistered' },
+        400: ERROR,
+        403: ERROR,
+        404: ERROR,
+      },
       async handler(c, { params, query }) {
-        const recursive = query['recursive'];
-        if (recursive !== undefined && recursive !== 'true' && recursive !== 'false') {
-          throw badRequest(`recursive must be "true" or "false", got "${recursive}"`, [
-            { field: 'recursive', message: 'must be "true" or "false"' },
-          ]);
-        }
+        const recursive = query.recursive === true;
         credentialsName(c);
         const { id } = loadGroup(c, 'write', params);
         const now = c.var.mock.now().toISOString();
@@ -426,7 +483,7 @@ export default defineRoutes({
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
           const group = current(all, id, params);
-          const doomed = recursive === 'true' ? descendants(all, group) : [group];
+          const doomed = recursive ? descendants(all, group) : [group];
           for (const child of doomed) {
             if (child.id === group.id) continue;
             try {
@@ -471,8 +528,10 @@ export default defineRoutes({
       operationId: 'groupExists',
       summary: 'can be used to check if the resource exists',
       tags: TAGS,
+      headers: CREDENTIALS_HEADERS,
       responses: {
         204: { description: 'the resource exists' },
+        400: ERROR,
         404: { description: 'the resource does not exist' },
       },
       handler(c, { params }) {
