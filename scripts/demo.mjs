@@ -47,7 +47,10 @@ console.log(
 );
 
 let failures = 0;
-function iamkit(args, { input, expect = 0, show = args.join(' ') } = {}) {
+// Shown as a person would type it: words with shell characters quoted.
+const shellWord = (word) => (/[^\w@%+=:,./-]/.test(word) ? `'${word}'` : word);
+
+function iamkit(args, { input, expect = 0, show = args.map(shellWord).join(' ') } = {}) {
   console.log(`$ iamkit ${show}`);
   const result = spawnSync(process.execPath, [cliBin, ...args], { env, input, encoding: 'utf8' });
   process.stdout.write(result.stdout);

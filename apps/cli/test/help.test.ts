@@ -6,6 +6,38 @@ import { collectTree } from '../src/completion.js';
 import { root } from '../src/root.js';
 import { runBin, TRACE_HOOK } from './helpers.js';
 
+/**
+ * Words of a shell command line that carry an unquoted |, &, ;, <, > or parenthesis glued
+ * to other text: the shell would cut the word there (a standalone `|` or `<` is meant).
+ */
+function unquotedShellOperators(command: string): string[] {
+  const flagged: string[] = [];
+  let word = '';
+  let bad = false;
+  let quote: string | undefined;
+  const end = () => {
+    if (bad && !/^[|&;<>()]+$/.test(word)) flagged.push(word);
+    word = '';
+    bad = false;
+  };
+  for (const char of command) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      word += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      word += char;
+    } else if (char === ' ') {
+      end();
+    } else {
+      if ('|&;<>()'.includes(char)) bad = true;
+      word += char;
+    }
+  }
+  end();
+  return flagged.map((w) => w.replace(/^--\S+=/, ''));
+}
+
 let home: string;
 let paths: string[];
 
@@ -57,6 +89,30 @@ describe('--help', () => {
       expect(result.stdout, path).toContain(`USAGE\n  iamkit${path ? ` ${path}` : ''}`);
       expect(result.stdout, path).toMatch(/EXAMPLES\n {2}\$ iamkit /);
     }
+  });
+
+  it('every example can be pasted into a shell as it stands', async () => {
+    let checked = 0;
+    for (const path of paths) {
+      const args = path === '' ? ['--help'] : [...path.split(' '), '--help'];
+      const { stdout } = await runBin(home, args);
+      for (const line of stdout.split('\n')) {
+        if (!line.startsWith('  $ ')) continue;
+        checked += 1;
+        expect(unquotedShellOperators(line.slice(4)), `example in "${path}": ${line}`).toEqual([]);
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it('the example check itself flags a value the shell would split', () => {
+    expect(unquotedShellOperators('iamkit x --users oauth2|alice,oauth2|bob')).toEqual([
+      'oauth2|alice,oauth2|bob',
+    ]);
+    expect(unquotedShellOperators(`iamkit x --users 'oauth2|alice' --n "a|b"`)).toEqual([]);
+    expect(unquotedShellOperators('printf %s "$P" | iamkit login --password-stdin < f')).toEqual(
+      [],
+    );
   });
 
   it('`iamkit help <command>` is the same as `<command> --help`', async () => {

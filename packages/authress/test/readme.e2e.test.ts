@@ -32,7 +32,7 @@ it('the first code block of README.md runs and does what it says', async () => {
     cwd: packageDir,
     env: {
       PATH: process.env['PATH'] ?? '',
-      AUTHRESS_API_URL: h.server.authressUrl,
+      AUTHRESS_URL: h.server.authressUrl,
       AUTHRESS_ACCESS_KEY: h.accessKey,
     },
   });

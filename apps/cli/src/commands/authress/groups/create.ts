@@ -14,7 +14,7 @@ export default defineIamkitCommand({
   description: 'Create a group and print it with its new grp_ id',
   examples: [
     'iamkit authress groups create --name Editors',
-    'iamkit authress groups create --name Editors --users oauth2|alice,oauth2|bob --admins oauth2|carol --tags team=docs',
+    'iamkit authress groups create --name Editors --users "oauth2|alice,oauth2|bob" --admins "oauth2|carol" --tags team=docs',
     'iamkit authress groups create --id grp_editors --name Editors --json',
     'iamkit authress groups create --file editors.json',
   ],

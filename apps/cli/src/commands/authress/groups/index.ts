@@ -4,9 +4,9 @@ export default defineIamkitGroup({
   name: 'groups',
   description: 'Authress groups: create, show, list, update and delete groups of users',
   examples: [
-    'iamkit authress groups create --name Editors --users oauth2|alice --admins oauth2|bob',
+    'iamkit authress groups create --name Editors --users "oauth2|alice" --admins "oauth2|bob"',
     'iamkit authress groups list --filter edit --all',
-    'iamkit authress groups update grp_123 --add-users oauth2|carol',
+    'iamkit authress groups update grp_123 --add-users "oauth2|carol"',
   ],
   subCommands: {
     create: () => import('./create.js').then((m) => m.default),

@@ -38,7 +38,9 @@ export function parseUsers(flag: string, value: string | undefined) {
   if (value.trim() === '') return [];
   const ids = value.split(',').map((id) => id.trim());
   if (ids.some((id) => id === '')) {
-    throw new UsageError(`--${flag} takes comma-separated user ids, e.g. oauth2|alice,oauth2|bob`);
+    throw new UsageError(
+      `--${flag} takes comma-separated user ids, e.g. --${flag} 'oauth2|alice,oauth2|bob'`,
+    );
   }
   return ids.map((userId) => ({ userId }));
 }

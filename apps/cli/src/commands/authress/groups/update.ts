@@ -25,8 +25,8 @@ export default defineIamkitCommand({
   name: 'update',
   description: 'Change a group; refuses if someone else changed it since it was read',
   examples: [
-    'iamkit authress groups update grp_123 --add-users oauth2|carol --remove-users oauth2|bob',
-    'iamkit authress groups update grp_123 --name "Senior editors" --admins oauth2|alice',
+    'iamkit authress groups update grp_123 --add-users "oauth2|carol" --remove-users "oauth2|bob"',
+    'iamkit authress groups update grp_123 --name "Senior editors" --admins "oauth2|alice"',
     'iamkit authress groups update grp_123 --file group.json --if-unmodified-since 2026-01-05T10:00:00.000Z',
     'iamkit authress groups update grp_123 --tags "" --force',
   ],
