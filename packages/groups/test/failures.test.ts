@@ -74,12 +74,13 @@ describe("another user's namespace", () => {
   });
 
   it('a recursive deregister that would reach into it changes nothing', async () => {
-    await t.member.createGroup('demo-member', 'theirs');
+    // demo cannot name a group it cannot read, but its storage URI is accepted as is.
+    await t.member.createGroup('demo-member', 'theirs', { uri: 's3://bucket/theirs' });
     await t.demo.createGroup('demo-org', 'team');
-    await t.demo.addMembers('demo-org', 'team', {
-      uri: 'tiledb://demo-member/theirs',
-      type: 'GROUP',
-    });
+    await expect(
+      t.demo.addMembers('demo-org', 'team', { uri: 'tiledb://demo-member/theirs', type: 'GROUP' }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+    await t.demo.addMembers('demo-org', 'team', { uri: 's3://bucket/theirs', type: 'GROUP' });
     const error = await t.demo
       .deregisterGroup('demo-org', 'team', { recursive: true })
       .catch((e: unknown) => e);
