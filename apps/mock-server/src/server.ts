@@ -136,11 +136,18 @@ export async function loadDomainRoutes(): Promise<DomainRoutes[]> {
   return domains;
 }
 
-const PACKAGE_VERSION = await readFile(new URL('../package.json', import.meta.url), 'utf8')
-  .then((text) => (JSON.parse(text) as { version: string }).version)
-  .catch(() => '0.0.0');
+// Read on first start, not at import: a top-level await would stop `require()` of this
+// package from CommonJS test suites (Jest), which Node 20.19 otherwise allows.
+let packageVersion: Promise<string> | undefined;
+function readPackageVersion(): Promise<string> {
+  packageVersion ??= readFile(new URL('../package.json', import.meta.url), 'utf8')
+    .then((text) => (JSON.parse(text) as { version: string }).version)
+    .catch(() => '0.0.0');
+  return packageVersion;
+}
 
 export async function startMockServer(options: StartMockServerOptions = {}): Promise<MockServer> {
+  const version = await readPackageVersion();
   const host = options.host ?? '127.0.0.1';
   const seedState = seedToState(options.seed ?? defaultSeed());
   // Part of the state, so user tokens outlive a restart with --data.
@@ -241,13 +248,13 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
           reset,
           health: () => ({
             status: 'ok',
-            version: PACKAGE_VERSION,
+            version,
             uptimeSeconds: Math.round((Date.now() - started) / 1000),
             persistence: options.dataFile ? 'file' : 'memory',
             domains: domains.map((d) => d.name),
           }),
           openapi: () => {
-            openapiDoc ??= buildOpenApi(routesForDocs, PACKAGE_VERSION);
+            openapiDoc ??= buildOpenApi(routesForDocs, version);
             return openapiDoc;
           },
         }),
