@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { dirname } from 'node:path';
+import { generateAccessKey } from '@iamkit/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliHarness, startCli } from './helpers.js';
 
@@ -139,6 +140,26 @@ describe('login, whoami, logout', () => {
     );
     expect(bad.code).toBe(4);
     expect(bad.stderr).not.toContain('not-an-access-key');
+
+    // Well formed, but for a service client this account does not know: refused, not saved.
+    const stranger = generateAccessKey({ clientId: 'sc_stranger', accountId: 'acc-mock' });
+    const unknown = await cli.run(
+      [
+        'login',
+        '--authress',
+        '--authress-url',
+        cli.server.authressUrl,
+        '--access-key-stdin',
+        '--profile',
+        'stranger',
+      ],
+      { input: `${stranger.accessKey}\n` },
+    );
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toMatch(/401/);
+    expect(unknown.stderr).not.toContain(stranger.accessKey.split('.')[3]!);
+    const after = (await cli.readConfig()) as { profiles: Record<string, unknown> };
+    expect(after.profiles['stranger']).toBeUndefined();
   });
 
   it('logout removes the credentials but keeps the host', async () => {

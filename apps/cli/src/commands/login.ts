@@ -60,9 +60,19 @@ export default defineIamkitCommand({
       } catch {
         throw new UsageError(`not a URL: ${JSON.stringify(url)}`);
       }
-      // Mints a token once: proves the key is well formed before it is saved.
+      // One cheap call before saving, as the TileDB login does: a key the account does not
+      // know is a 401 here (exit 4, nothing saved). A 403 still proves the key is known.
       const auth = authressAccessKeyAuth(accessKey, { authressApiUrl: baseUrl });
-      await auth.headers({ url: `${baseUrl}/v1/groups`, method: 'GET' });
+      const { AuthressGroupsClient } = await import('@iamkit/authress');
+      const { PermissionDeniedError } = await import('@iamkit/transport');
+      try {
+        await new AuthressGroupsClient({ authressApiUrl: baseUrl, auth }).getGroups(
+          { limit: 1 },
+          { signal: ctx.signal },
+        );
+      } catch (error) {
+        if (!(error instanceof PermissionDeniedError)) throw error;
+      }
       await updateProfile(ctx.configPath, config.profile, {
         'authress.url': baseUrl,
         'authress.access_key': accessKey,
