@@ -10,19 +10,10 @@ import {
   PermissionDeniedError,
 } from '@iamkit/authress';
 import { authressAccessKeyAuth } from '@iamkit/transport';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, unknownAccessKey } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { unknownAccessKey, useHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.server.close();
-});
-beforeEach(async () => {
-  await h.server.reset();
-});
+const h = useHarness();
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const decodePart = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));

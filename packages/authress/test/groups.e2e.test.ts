@@ -6,19 +6,10 @@ import {
   PreconditionFailedError,
 } from '@iamkit/authress';
 import { ConnectionError, InternalServerError } from '@iamkit/transport';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.server.close();
-});
-beforeEach(async () => {
-  await h.server.reset();
-});
+const h = useHarness();
 
 async function allGroupIds(): Promise<string[]> {
   const ids: string[] = [];

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { AuthressGroupsClient, type AuthressGroupsClientOptions } from '@iamkit/authress';
 import { type MockServer, startMockServer } from '@iamkit/mock-server';
 import { authressAccessKeyAuth } from '@iamkit/transport';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface Harness {
   server: MockServer;
@@ -79,3 +80,21 @@ export function unknownAccessKey(accountId = 'acc-mock'): string {
 
 export const users = (n: number, prefix = 'user') =>
   Array.from({ length: n }, (_, i) => ({ userId: `${prefix}|${i}` }));
+
+/**
+ * The harness for one test file: started before its tests, reset before each (so tests
+ * never see each other's groups), closed after.
+ */
+export function useHarness(): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(harness, await startHarness());
+  });
+  beforeEach(async () => {
+    await harness.server.reset();
+  });
+  afterAll(async () => {
+    await harness.server?.close();
+  });
+  return harness;
+}

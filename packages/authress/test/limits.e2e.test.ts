@@ -1,19 +1,12 @@
 /** Limits: refused by the client before sending, and by the server when sent anyway. */
 import { RequestValidationError } from '@iamkit/authress';
 import { GROUP_MAX_SERIALIZED_BYTES } from '@iamkit/core/authress-groups';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, users } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useHarness, users } from './helpers.js';
 
-let h: Harness;
+const h = useHarness();
 let requestsSent = 0;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.server.close();
-});
-beforeEach(async () => {
-  await h.server.reset();
+beforeEach(() => {
   requestsSent = 0;
 });
 

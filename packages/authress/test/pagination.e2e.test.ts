@@ -1,17 +1,8 @@
 /** Cursor pagination that stays correct while the collection changes under it. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './helpers.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.server.close();
-});
-beforeEach(async () => {
-  await h.server.reset();
-});
+const h = useHarness();
 
 async function createMany(count: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
