@@ -1,10 +1,13 @@
 // pnpm bench: (a) per-call cost of a transport GET next to raw fetch, interleaved, as ratios
 // of median wall time and client CPU time; (b) min+gzip size of a minimal browser bundle.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import ky from 'ky';
-import { measureBrowserBundle } from '../../../scripts/bundle-size.mjs';
+import { kyPassthroughPlugin, measureBrowserBundle } from '../../../scripts/bundle-size.mjs';
 import { Transport } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,9 +33,32 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The same built transport with its one ky call bundled as the plain fetch it wraps: what
+ * ky itself costs per call, as distinct from what our layer costs.
+ */
+async function loadTransportWithoutKy() {
+  const dir = await mkdtemp(join(tmpdir(), 'iamkit-bench-'));
+  const outfile = join(dir, 'transport-without-ky.mjs');
+  await build({
+    entryPoints: [join(here, '../dist/index.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    plugins: [kyPassthroughPlugin],
+    logLevel: 'warning',
+  });
+  const module = await import(pathToFileURL(outfile).href);
+  await rm(dir, { recursive: true, force: true });
+  return module.Transport;
+}
+
 async function perCall(baseUrl) {
   const url = `${baseUrl}/v2/groups/demo/bench-group`;
   const transport = new Transport({ baseUrl });
+  const TransportWithoutKy = await loadTransportWithoutKy();
+  const transportWithoutKy = new TransportWithoutKy({ baseUrl });
   const kyClient = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
   const contenders = {
     'raw fetch': async () => {
@@ -41,6 +67,12 @@ async function perCall(baseUrl) {
     },
     transport: () =>
       transport.request({
+        method: 'GET',
+        path: '/v2/groups/{namespace}/{name}',
+        params: { namespace: 'demo', name: 'bench-group' },
+      }),
+    'transport, ky as plain fetch': () =>
+      transportWithoutKy.request({
         method: 'GET',
         path: '/v2/groups/{namespace}/{name}',
         params: { namespace: 'demo', name: 'bench-group' },
@@ -79,6 +111,8 @@ async function perCall(baseUrl) {
 }
 
 const bundleSize = () => measureBrowserBundle(join(here, 'entry-browser.js'));
+const bundleSizeWithoutKy = () =>
+  measureBrowserBundle(join(here, 'entry-browser.js'), { withoutKy: true });
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
 const server = await startServer();
@@ -88,10 +122,10 @@ try {
   );
   const rows = await perCall(server.url);
   console.log('\n(a) per-call cost of one GET (median per call; server in a child process)');
-  console.log('contender      wall µs   cpu µs   wall ratio   cpu ratio');
+  console.log(`${'contender'.padEnd(29)} wall µs   cpu µs   wall ratio   cpu ratio`);
   for (const row of rows) {
     console.log(
-      `${row.name.padEnd(13)} ${fmt(row.wallUs).padStart(7)} ${fmt(row.cpuUs).padStart(8)} ${fmt(row.wallRatio, 2).padStart(11)}x ${fmt(row.cpuRatio, 2).padStart(10)}x`,
+      `${row.name.padEnd(29)} ${fmt(row.wallUs).padStart(7)} ${fmt(row.cpuUs).padStart(8)} ${fmt(row.wallRatio, 2).padStart(11)}x ${fmt(row.cpuRatio, 2).padStart(10)}x`,
     );
   }
   const transportRow = rows.find((row) => row.name === 'transport');
@@ -100,6 +134,10 @@ try {
   console.log(`min ${size.min} B, min+gzip ${size.gzip} B (${fmt(size.gzip / 1024, 2)} KB)`);
   for (const [name, bytes] of size.byPackage)
     console.log(`  ${name.padEnd(20)} ${String(bytes).padStart(6)} B min`);
+  const kyFree = await bundleSizeWithoutKy();
+  console.log(
+    `ky's share: ${size.gzip - kyFree.gzip} B min+gzip; with ky's one call as plain fetch: ${kyFree.gzip} B (${fmt(kyFree.gzip / 1024, 2)} KB)`,
+  );
   console.log('\ngoal                               measured     status');
   const wallOk = transportRow.wallRatio <= GOAL_RATIO;
   const cpuOk = transportRow.cpuRatio <= GOAL_RATIO;
