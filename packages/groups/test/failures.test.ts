@@ -73,21 +73,38 @@ describe("another user's namespace", () => {
     expect(await t.member.retrieveGroup('demo-org', 'team')).toEqual({ members: [], metadata: {} });
   });
 
-  it('a recursive deregister that would reach into it changes nothing', async () => {
-    // demo cannot name a group it cannot read, but its storage URI is accepted as is.
-    await t.member.createGroup('demo-member', 'theirs', { uri: 's3://bucket/theirs' });
+  it('is never revealed through its storage URI, and a recursive deregister leaves it alone', async () => {
+    await t.member.createGroup('demo-member', 'theirs', { uri: 's3://bucket/their-storage' });
+    await t.member.updateGroupMetadata('demo-member', 'theirs', { owner: 'demo-member' });
     await t.demo.createGroup('demo-org', 'team');
+    // demo cannot name a group it cannot read...
     await expect(
       t.demo.addMembers('demo-org', 'team', { uri: 'tiledb://demo-member/theirs', type: 'GROUP' }),
     ).rejects.toBeInstanceOf(BadRequestError);
-    await t.demo.addMembers('demo-org', 'team', { uri: 's3://bucket/theirs', type: 'GROUP' });
-    const error = await t.demo
-      .deregisterGroup('demo-org', 'team', { recursive: true })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermissionDeniedError);
-    expect((error as Error).message).toMatch(/subgroup tiledb:\/\/demo-member\/theirs.*nothing/);
-    expect(await t.demo.groupExists('demo-org', 'team')).toBe(true);
-    expect(await t.member.groupExists('demo-member', 'theirs')).toBe(true);
+    // ...and its storage URI is plain storage to demo: added as an array or a group alike,
+    // named after the URI, never after the group.
+    await t.demo.addMembers('demo-org', 'team', {
+      uri: 's3://bucket/their-storage',
+      type: 'ARRAY',
+    });
+    await t.demo.removeMembers('demo-org', 'team', 's3://bucket/their-storage');
+    await t.demo.addMembers('demo-org', 'team', {
+      uri: 's3://bucket/their-storage',
+      type: 'GROUP',
+    });
+    expect((await t.demo.retrieveGroup('demo-org', 'team')).members).toEqual([
+      { name: 'their-storage', uri: 's3://bucket/their-storage', type: 'GROUP' },
+    ]);
+    // Registering over the same storage is not refused: a 409 would reveal the group.
+    await t.demo.registerGroup('demo', 'mine', { uri: 's3://bucket/their-storage' });
+    await t.demo.deregisterGroup('demo', 'mine');
+    // The recursive deregister removes demo's group and neither names nor touches theirs.
+    await t.demo.deregisterGroup('demo-org', 'team', { recursive: true });
+    expect(await t.demo.groupExists('demo-org', 'team')).toBe(false);
+    expect(await t.member.retrieveGroup('demo-member', 'theirs')).toEqual({
+      members: [],
+      metadata: { owner: 'demo-member' },
+    });
   });
 });
 

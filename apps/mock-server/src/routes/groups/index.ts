@@ -41,12 +41,15 @@ import {
   findMember,
   GROUPS_COLLECTION,
   type GroupRecord,
+  groupAliases,
   type MemberRecord,
   type MetadataEntryRecord,
   normalizeUri,
   resolveGroupUri,
+  tiledbAliases,
   tiledbUri,
   uriAliases,
+  visibleGroups,
 } from './records.js';
 
 const NAMESPACE_PATH = '/v2/groups/:group_namespace';
@@ -123,20 +126,49 @@ function canRead(c: MockContext, namespace: string): boolean {
   }
 }
 
-/** A name is taken in a namespace once; storage belongs to one group. */
+/**
+ * The groups the caller may read. Every lookup that could tell the caller something about
+ * a group (its name, that it is a group, that it exists) goes through this view, so a
+ * group in a namespace the caller cannot read is answered exactly like plain storage.
+ */
+function readableGroups(c: MockContext, all: Collection<GroupRecord>): Collection<GroupRecord> {
+  const readable = new Map<string, boolean>();
+  return visibleGroups(all, ({ namespace }) => {
+    let allowed = readable.get(namespace);
+    if (allowed === undefined) {
+      allowed = canRead(c, namespace);
+      readable.set(namespace, allowed);
+    }
+    return allowed;
+  });
+}
+
+/**
+ * A name is taken in a namespace once, and cannot be the UUID of another group there
+ * (the address `namespace/<uuid>` must keep reaching that group, and the new group's
+ * `tiledb_uri` must reach the new one). Storage belongs to one group among those the
+ * caller can read; storage of a group the caller cannot read is not checked, since
+ * refusing it would reveal that group.
+ */
 function refuseTaken(
+  c: MockContext,
   all: Collection<GroupRecord>,
   namespace: string,
   name: string,
   uri: string | undefined,
 ) {
-  if (all.values().some((group) => group.namespace === namespace && group.name === name)) {
+  const siblings = all.values().filter((group) => group.namespace === namespace);
+  if (siblings.some((group) => group.name === name)) {
     throw conflict(`A group named "${name}" already exists in namespace "${namespace}"`);
   }
-  const owner = uri === undefined ? undefined : resolveGroupUri(all, uri);
-  if (owner && !uri!.toLowerCase().startsWith('tiledb://')) {
-    throw conflict(`Storage ${uri} is already registered as group ${tiledbUri(owner)}`);
+  if (siblings.some((group) => group.id === name)) {
+    throw conflict(
+      `"${name}" is the id of another group in namespace "${namespace}", so tiledb://${namespace}/${name} would address that group; choose another name`,
+    );
   }
+  if (uri === undefined || normalizeUri(uri).startsWith('tiledb://')) return;
+  const owner = resolveGroupUri(readableGroups(c, all), uri);
+  if (owner) throw conflict(`Storage ${uri} is already registered as group ${tiledbUri(owner)}`);
 }
 
 function requireName(name: string | undefined): string {
@@ -155,9 +187,11 @@ function changedMembers(
   group: GroupRecord,
   changes: NonNullable<GroupContentsChangesRequest['group_changes']>,
 ): MemberRecord[] {
+  // Only groups the caller can read are resolved: any other URI is taken as plain storage.
+  const seen = readableGroups(c, all);
   let members = [...group.members];
   (changes.members_to_remove ?? []).forEach((uriOrName, index) => {
-    const member = findMember(all, members, uriOrName);
+    const member = findMember(seen, members, uriOrName);
     if (!member) {
       throw badRequest(
         `group_changes.members_to_remove[${index}]: "${uriOrName}" is not a member of group ${tiledbUri(group)}`,
@@ -165,16 +199,16 @@ function changedMembers(
     }
     members = members.filter((candidate) => candidate !== member);
   });
-  const ownAliases = uriAliases(all, tiledbUri(group));
+  const ownAliases = new Set(groupAliases(group));
   (changes.members_to_add ?? []).forEach((toAdd, index) => {
     const field = `group_changes.members_to_add[${index}]`;
     const uri = toAdd.uri!;
     const type = toAdd.type!;
-    const aliases = uriAliases(all, uri);
+    const aliases = uriAliases(seen, uri);
     if ([...aliases].some((alias) => ownAliases.has(alias))) {
       throw badRequest(`${field}: a group cannot be a member of itself`);
     }
-    const target = resolveGroupUri(all, uri);
+    const target = resolveGroupUri(seen, uri);
     if (target && type !== 'GROUP') {
       throw badRequest(`${field}: ${uri} is a group; add it with type GROUP, not ${type}`);
     }
@@ -182,15 +216,15 @@ function changedMembers(
     // missing or in a namespace the caller cannot read, so nothing leaks. Arrays (the mock
     // keeps none) and storage URIs (unregistered storage cannot be checked) are taken as given.
     if (type === 'GROUP' && normalizeUri(uri).startsWith('tiledb://')) {
-      if (!target || !canRead(c, target.namespace)) {
+      if (!target) {
         throw badRequest(`${field}.uri: ${uri} is not a group, or you do not have access to it`, [
           { field: `${field}.uri`, message: 'is not a group you can read' },
         ]);
       }
     }
-    const name = toAdd.name ?? defaultMemberName(all, uri);
+    const name = toAdd.name ?? defaultMemberName(seen, uri);
     const same = members.find((member) =>
-      [...uriAliases(all, member.uri)].some((alias) => aliases.has(alias)),
+      [...uriAliases(seen, member.uri)].some((alias) => aliases.has(alias)),
     );
     if (same) {
       throw badRequest(
@@ -309,7 +343,7 @@ export default defineRoutes({
         // Checked inside the write, so two requests cannot both take the name.
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
-          refuseTaken(all, namespace, name, details.uri);
+          refuseTaken(c, all, namespace, name, details.uri);
           all.set(id, record);
         });
         return json(c, { id, name, tiledb_uri: tiledbUri(record) }, 201);
@@ -348,7 +382,7 @@ export default defineRoutes({
         });
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
-          refuseTaken(all, namespace, name, uri);
+          refuseTaken(c, all, namespace, name, uri);
           if (parentRef === undefined) {
             all.set(record.id, record);
             return;
@@ -483,7 +517,9 @@ export default defineRoutes({
         await c.var.mock.store.write((tx) => {
           const all = tx.collection<GroupRecord>(GROUPS_COLLECTION);
           const group = current(all, id, params);
-          const doomed = recursive ? descendants(all, group) : [group];
+          // The walk stays within the groups the caller can read: a subgroup in a namespace
+          // the caller cannot read is neither deregistered nor named (nor walked through).
+          const doomed = recursive ? descendants(readableGroups(c, all), group) : [group];
           for (const child of doomed) {
             if (child.id === group.id) continue;
             try {
@@ -496,10 +532,11 @@ export default defineRoutes({
             }
           }
           const doomedIds = new Set(doomed.map((child) => child.id));
-          const doomedAliases = new Set(
-            doomed.flatMap((child) => [...uriAliases(all, tiledbUri(child))]),
-          );
-          // Members and parents that pointed at a deregistered group would dangle: drop them.
+          // A member that names a deregistered group by tiledb:// URI (name or UUID) would
+          // dangle: drop it, and parents that pointed at it. A member given by storage URI
+          // stays: the storage is left alone, and whether such a member survives must not
+          // depend on groups over that storage that the caller cannot see.
+          const doomedAliases = new Set(doomed.flatMap((child) => tiledbAliases(child)));
           for (const other of all.values()) {
             if (doomedIds.has(other.id)) continue;
             const members = other.members.filter(

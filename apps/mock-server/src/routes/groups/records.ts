@@ -64,6 +64,29 @@ export function findGroup(
   return groups.values().find((group) => group.namespace === namespace && group.name === nameOrId);
 }
 
+/**
+ * The groups one caller may see, as a read-only collection: the others are simply not
+ * there, so a lookup through it cannot name, type or confirm a group the caller cannot read.
+ */
+export function visibleGroups(
+  groups: Collection<GroupRecord>,
+  canSee: (group: GroupRecord) => boolean,
+): Collection<GroupRecord> {
+  const visible = (group: GroupRecord | undefined) =>
+    group !== undefined && canSee(group) ? group : undefined;
+  const entries = () => groups.entries().filter(([, group]) => canSee(group));
+  return {
+    get: (key) => visible(groups.get(key)),
+    has: (key) => visible(groups.get(key)) !== undefined,
+    keys: () => entries().map(([key]) => key),
+    values: () => groups.values().filter(canSee),
+    entries,
+    get size() {
+      return entries().length;
+    },
+  };
+}
+
 /** Lower-case scheme, no trailing slash: `S3://b/p/` and `s3://b/p` are one place. */
 export function normalizeUri(uri: string): string {
   const trimmed = uri.length > 1 ? uri.replace(/\/+$/, '') : uri;
@@ -86,15 +109,21 @@ export function resolveGroupUri(
   return groups.values().find((group) => normalizeUri(group.uri) === normalized);
 }
 
+/** The `tiledb://` URIs a group answers to: by name and by UUID. */
+export function tiledbAliases(group: GroupRecord): string[] {
+  return [tiledbUri(group), `tiledb://${group.namespace}/${group.id}`];
+}
+
+/** The URIs a group answers to: its `tiledb://` URIs and its storage URI. */
+export function groupAliases(group: GroupRecord): string[] {
+  return [...tiledbAliases(group), normalizeUri(group.uri)];
+}
+
 /** Every URI that names the same asset as `uri`. */
 export function uriAliases(groups: Collection<GroupRecord>, uri: string): Set<string> {
   const aliases = new Set([normalizeUri(uri)]);
   const group = resolveGroupUri(groups, uri);
-  if (group) {
-    aliases.add(tiledbUri(group));
-    aliases.add(`tiledb://${group.namespace}/${group.id}`);
-    aliases.add(normalizeUri(group.uri));
-  }
+  if (group) for (const alias of groupAliases(group)) aliases.add(alias);
   return aliases;
 }
 
@@ -121,7 +150,8 @@ export function defaultMemberName(groups: Collection<GroupRecord>, uri: string):
 
 /**
  * The group and every group beneath it: those registered under it and those added to it
- * as members, all the way down (each once, even if the graph has cycles).
+ * as members, all the way down (each once, even if the graph has cycles). Through a
+ * {@link visibleGroups} view, the walk neither enters nor returns a group the view hides.
  */
 export function descendants(groups: Collection<GroupRecord>, root: GroupRecord): GroupRecord[] {
   const seen = new Map<string, GroupRecord>([[root.id, root]]);
