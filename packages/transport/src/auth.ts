@@ -33,6 +33,8 @@ function checkCredential(value: unknown, what: string): string {
   return value;
 }
 
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
+
 function resolver(source: SecretProvider, what: string): () => Promise<string> {
   if (typeof source === 'string') {
     const value = checkCredential(source, what);
@@ -44,7 +46,9 @@ function resolver(source: SecretProvider, what: string): () => Promise<string> {
     try {
       value = await source();
     } catch (error) {
-      throw new ConfigError(`The provider function for ${what} failed`, { cause: error });
+      throw new ConfigError(`The provider function for ${lowerFirst(what)} failed`, {
+        cause: error,
+      });
     }
     return checkCredential(value, `${what} returned by the provider function`);
   };

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { type AuthStrategy, apiKeyAuth, basicAuth, TILEDB_API_KEY_HEADER } from './auth.js';
 import { ConfigError } from './errors.js';
+import { redactUrl } from './redact.js';
 import { toValidationIssues } from './validate.js';
 
 export const DEFAULT_TILEDB_HOST = 'https://api.tiledb.com';
@@ -56,7 +57,7 @@ export function normalizeTileDBHost(host: string): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConfigError(`The TileDB host is not a valid URL: ${trimmed}`);
+    throw new ConfigError(`The TileDB host is not a valid URL: ${redactUrl(trimmed)}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`The TileDB host must use http or https, not ${url.protocol}`);

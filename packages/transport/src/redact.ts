@@ -155,6 +155,11 @@ export function collectSecretValues(
     }
   }
   collectBodySecrets(body, secrets, new WeakSet());
+  // A server that echoes a secret inside a JSON string escapes its `"`, `\\` and newlines.
+  for (const value of [...secrets]) {
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) secrets.push(escaped);
+  }
   return secrets;
 }
 

@@ -73,8 +73,9 @@ export function parseRetryAfter(headers: Headers, nowMs = Date.now()): number | 
   }
   const after = headers.get('retry-after');
   if (after === null || after.trim() === '') return undefined;
-  const seconds = Number(after);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  // delay-seconds is 1*DIGIT (RFC 9110); a negative or odd number is ignored, not "retry now".
+  if (/^\s*\d+(?:\.\d+)?\s*$/.test(after)) return Number(after) * 1000;
+  if (/^\s*[-+.\d]/.test(after)) return undefined;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

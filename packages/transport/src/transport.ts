@@ -236,10 +236,33 @@ export class Transport {
 
   /** Like {@link request}, also returning the raw Response and the request id. */
   async requestWithResponse<T = unknown>(spec: RequestSpec<T>): Promise<ResponseWithData<T>> {
+    let url: string | undefined;
+    try {
+      url = this.baseUrl + buildPath(spec.path, spec.params) + buildQuery(spec.query);
+      return await this.#send(spec, url);
+    } catch (error) {
+      // Every failure is reported once, here: input errors and failed token providers too,
+      // which are worth a log line as much as a 503.
+      if (error instanceof IamkitError) {
+        const where = redactUrl(url ?? this.baseUrl + spec.path);
+        if (this.#hooks?.onError) {
+          await this.#hooks.onError({
+            method: spec.method,
+            url: where,
+            attempts: error.attempts ?? 0,
+            error,
+          });
+        }
+        this.#debug?.(`${spec.method} ${where} failed: ${error.name}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  async #send<T>(spec: RequestSpec<T>, url: string): Promise<ResponseWithData<T>> {
     const method = spec.method;
-    const url = this.baseUrl + buildPath(spec.path, spec.params) + buildQuery(spec.query);
     const bodyValue = spec.bodySchema ? validateRequest(spec.bodySchema, spec.body) : spec.body;
-    const bodyText = bodyValue === undefined ? undefined : JSON.stringify(bodyValue);
+    const bodyText = bodyValue === undefined ? undefined : toJson(bodyValue);
     const retry = spec.retry === undefined ? this.#retry : resolveRetry(this.#retry, spec.retry);
     const timeout =
       spec.timeout === undefined ? this.#timeout : resolveTimeout(spec.timeout, this.#timeout);
@@ -257,17 +280,26 @@ export class Transport {
       } else if (deadline - Date.now() <= 0) {
         error = totalTimeout(timeout.total, method, url);
       } else {
-        const headers = await this.#requestHeaders(spec, url, bodyText !== undefined);
-        const outcome = await this.#attempt<T>(
+        const headers = await this.#requestHeaders(
           spec,
           url,
-          headers,
-          bodyText,
-          bodyValue,
-          attempt,
-          timeout,
+          bodyText !== undefined,
           deadline,
+          timeout.total,
         );
+        const outcome =
+          headers instanceof IamkitError
+            ? { ok: false as const, error: headers, retryAfterMs: undefined }
+            : await this.#attempt<T>(
+                spec,
+                url,
+                headers,
+                bodyText,
+                bodyValue,
+                attempt,
+                timeout,
+                deadline,
+              );
         if (outcome.ok) return outcome.result;
         error = outcome.error;
         retryAfterMs = outcome.retryAfterMs;
@@ -281,13 +313,7 @@ export class Transport {
         retryAfterMs,
         deadline,
       );
-      if (delay === undefined) {
-        if (this.#hooks?.onError) {
-          await this.#hooks.onError({ method, url: redactUrl(url), attempts: attempt, error });
-        }
-        this.#debug?.(`${method} ${redactUrl(url)} failed: ${error.name}: ${error.message}`);
-        throw error;
-      }
+      if (delay === undefined) throw error;
       if (this.#hooks?.beforeRetry) {
         await this.#hooks.beforeRetry({
           method,
@@ -331,23 +357,38 @@ export class Transport {
     return Date.now() + delay >= deadline ? undefined : delay;
   }
 
+  /**
+   * The headers of one attempt, auth included. A token provider is bounded by the caller's
+   * signal and the overall deadline like the request itself: a hung provider must not hang
+   * the call. Returns the AbortError or TimeoutError instead of throwing it.
+   */
   async #requestHeaders(
     spec: RequestSpec<unknown>,
     url: string,
     hasBody: boolean,
-  ): Promise<Record<string, string>> {
+    deadline: number,
+    totalMs: number,
+  ): Promise<Record<string, string> | AbortError | TimeoutError> {
     const headers = { ...this.#headers };
     if (hasBody) headers['content-type'] = 'application/json';
     if (this.#auth) {
-      let authHeaders: Record<string, string>;
+      const auth = this.#auth;
+      let authHeaders: Record<string, string> | AbortError | TimeoutError;
       try {
-        authHeaders = await this.#auth.headers({ url, method: spec.method });
+        authHeaders = await bounded(
+          auth.headers({ url, method: spec.method }),
+          spec,
+          url,
+          deadline,
+          totalMs,
+        );
       } catch (error) {
         if (error instanceof IamkitError) throw error;
-        throw new ConfigError(`The "${this.#auth.kind}" auth strategy failed to produce headers`, {
+        throw new ConfigError(`The "${auth.kind}" auth strategy failed to produce headers`, {
           cause: error,
         });
       }
+      if (authHeaders instanceof IamkitError) return authHeaders;
       for (const [name, value] of Object.entries(authHeaders)) headers[name.toLowerCase()] = value;
     }
     if (spec.headers) {
@@ -388,6 +429,8 @@ export class Transport {
         : undefined;
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // An abort that landed while the headers were being prepared fired no event for us.
+    if (signal?.aborted) controller.abort(signal.reason);
     const started = Date.now();
     const secretsOf = () => collectSecretValues(headers, bodyValue, spec.query);
     const failure = (error: unknown) => {
@@ -489,7 +532,7 @@ export class Transport {
         `← ${response.status} ${method} ${redactUrl(url)} ${Date.now() - started} ms${requestId ? ` request-id ${requestId}` : ''}`,
       );
       if (response.ok) {
-        const data = parseSuccess(spec, url, response, text);
+        const data = parseSuccess(spec, url, response, text, secretsOf);
         if (data instanceof ResponseValidationError) return { ok: false, error: data };
         return { ok: true, result: { data, response, requestId } };
       }
@@ -667,12 +710,13 @@ function isJsonType(contentType: string): boolean {
 /** A response body fit for hooks and logs: parsed when it is JSON, secrets removed. */
 function redactedBody(text: string, secrets: readonly string[]): unknown {
   if (text === '') return undefined;
-  const scrubbed = scrubText(text, secrets);
+  let parsed: unknown;
   try {
-    return redactSecrets(JSON.parse(scrubbed));
+    parsed = JSON.parse(text);
   } catch {
-    return scrubbed;
+    return scrubText(text, secrets);
   }
+  return scrubDeep(redactSecrets(parsed), secrets);
 }
 
 function parseSuccess<T>(
@@ -680,6 +724,7 @@ function parseSuccess<T>(
   url: string,
   response: Response,
   text: string,
+  secretsOf: () => string[],
 ): T | ResponseValidationError {
   const method = spec.method;
   let data: unknown;
@@ -692,7 +737,7 @@ function parseSuccess<T>(
         data = JSON.parse(text);
       } catch (error) {
         return new ResponseValidationError(
-          text,
+          scrubText(text, secretsOf()),
           [
             {
               path: '',
@@ -709,7 +754,13 @@ function parseSuccess<T>(
   if (!spec.responseSchema) return data as T;
   const result = v.safeParse(spec.responseSchema, data);
   if (result.success) return result.output;
-  return new ResponseValidationError(data, toValidationIssues(result.issues), {
+  // The raw value may echo what we sent (a key in a debug field, say): scrub it by value.
+  const secrets = secretsOf();
+  const issues = toValidationIssues(result.issues).map((issue) => ({
+    ...issue,
+    message: scrubText(issue.message, secrets),
+  }));
+  return new ResponseValidationError(scrubDeep(data, secrets), issues, {
     method,
     url: redactUrl(url),
   });
@@ -795,11 +846,80 @@ function scrubHeaderValues(
   return headers;
 }
 
+/**
+ * `value` (parsed JSON) with known secrets scrubbed from every string, keys included. Done on
+ * the parsed strings, not the JSON text, where a secret holding `"`, `\\` or a newline appears
+ * escaped and would not match.
+ */
 function scrubDeep(value: unknown, secrets: readonly string[]): unknown {
   if (secrets.length === 0) return value;
-  const json = JSON.stringify(value);
-  const scrubbed = scrubText(json, secrets);
-  return scrubbed === json ? value : JSON.parse(scrubbed);
+  if (typeof value === 'string') return scrubText(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, secrets));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[scrubText(key, secrets)] = scrubDeep(item, secrets);
+  }
+  return out;
+}
+
+/** The request body as JSON text; a value JSON cannot hold is the caller's input error. */
+function toJson(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new RequestValidationError('body', [
+      { path: 'body', message: `cannot be sent as JSON: ${reason}` },
+    ]);
+  }
+}
+
+/**
+ * `work`, unless the caller's signal aborts or the overall deadline passes first: then the
+ * AbortError or TimeoutError, returned rather than thrown. `work` is left to settle alone.
+ */
+function bounded<T>(
+  work: Promise<T>,
+  spec: RequestSpec<unknown>,
+  url: string,
+  deadline: number,
+  totalMs: number,
+): Promise<T | AbortError | TimeoutError> {
+  const signal = spec.signal;
+  const left = deadline - Date.now();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      settle();
+      resolve(abortError(signal, spec.method, url));
+    };
+    const timer =
+      left < MAX_TIMER_MS
+        ? setTimeout(() => {
+            settle();
+            resolve(totalTimeout(totalMs, spec.method, url));
+          }, left)
+        : undefined;
+    const settle = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -38,6 +38,7 @@ describe('normalizeTileDBHost', () => {
     ['https://user:pw@h', /credentials/],
     ['https://h?x=1', /query/],
     ['http://[bad', /not a valid URL/],
+    ['https://u:hunter2-secret@h .com', /not a valid URL: https:\/\/u:\[REDACTED\]@h \.com$/],
   ])('rejects %j', (host, message) => {
     expect(() => normalizeTileDBHost(host)).toThrow(message);
   });

@@ -17,6 +17,7 @@ import {
   redactSecrets,
   redactUrl,
   Transport,
+  type TransportHooks,
 } from '../src/index.js';
 import {
   closedPort,
@@ -39,7 +40,16 @@ const CANARY = {
   query: 'canary-query-b0bac0de',
   privateKey: 'canary-privkey-abcdef12',
 };
-const ALL_CANARIES = Object.values(CANARY);
+// Secrets with characters JSON escapes; each holds a plain marker a leak would show in any form.
+const ESCAPED = {
+  password: 'p"w\\canary-escaped-pw-4e1f\nend',
+  keyText: '{"type":"service_account","private_key":"-----BEGIN-----\ncanary-escaped-key-77aa\n"}',
+};
+const ALL_CANARIES = [
+  ...Object.values(CANARY),
+  'canary-escaped-pw-4e1f',
+  'canary-escaped-key-77aa',
+];
 const secretBody = {
   name: 'cred',
   credential: {
@@ -109,7 +119,7 @@ function expectClean(error: unknown) {
   if (e.cause !== undefined) expectNoCanary(inspect(e.cause, { depth: Infinity }), 'cause');
 }
 
-type Scenario = [string, Handler | null, (url: string) => Promise<unknown>];
+type Scenario = [string, Handler | null, (url: string, hooks: TransportHooks) => Promise<unknown>];
 
 const auths = {
   apiKey: () => apiKeyAuth(CANARY.apiKey),
@@ -123,8 +133,8 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
     scenarios.push([
       `${authName}: ${status} JSON echoing the request`,
       echo(status),
-      (url) =>
-        new Transport({ baseUrl: url, auth: makeAuth(), retry: false }).request({
+      (url, hooks) =>
+        new Transport({ baseUrl: url, hooks, auth: makeAuth(), retry: false }).request({
           method: 'POST',
           path: '/v4/credentials/{workspace}/{teamspace}',
           params: { workspace: 'w', teamspace: 't' },
@@ -136,8 +146,8 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
   scenarios.push([
     `${authName}: 502 text echoing the request, after retries`,
     echo(502, 'text'),
-    (url) =>
-      new Transport({ baseUrl: url, auth: makeAuth(), retry: { baseDelay: 1 } }).request({
+    (url, hooks) =>
+      new Transport({ baseUrl: url, hooks, auth: makeAuth(), retry: { baseDelay: 1 } }).request({
         method: 'PUT',
         path: '/v2/credentials/{ns}',
         params: { ns: 'n' },
@@ -147,9 +157,10 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
   scenarios.push([
     `${authName}: connection refused`,
     null,
-    () =>
+    (_url, hooks) =>
       new Transport({
         baseUrl: `http://127.0.0.1:${port}`,
+        hooks,
         auth: makeAuth(),
         retry: false,
       }).request({
@@ -163,8 +174,8 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
     (_req, res) => {
       res.socket?.destroy();
     },
-    (url) =>
-      new Transport({ baseUrl: url, auth: makeAuth(), retry: false }).request({
+    (url, hooks) =>
+      new Transport({ baseUrl: url, hooks, auth: makeAuth(), retry: false }).request({
         method: 'POST',
         path: '/g',
         body: secretBody,
@@ -175,8 +186,8 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
     (_req, res) => {
       setTimeout(() => sendJson(res, 200, {}), 300);
     },
-    (url) =>
-      new Transport({ baseUrl: url, auth: makeAuth(), retry: false, timeout: 30 }).request({
+    (url, hooks) =>
+      new Transport({ baseUrl: url, hooks, auth: makeAuth(), retry: false, timeout: 30 }).request({
         method: 'GET',
         path: '/g',
       }),
@@ -186,8 +197,8 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
     (_req, res) => {
       setTimeout(() => sendJson(res, 200, {}), 300);
     },
-    (url) =>
-      new Transport({ baseUrl: url, auth: makeAuth() }).request({
+    (url, hooks) =>
+      new Transport({ baseUrl: url, hooks, auth: makeAuth() }).request({
         method: 'GET',
         path: '/g',
         signal: AbortSignal.timeout(30),
@@ -196,19 +207,64 @@ for (const [authName, makeAuth] of Object.entries(auths)) {
   scenarios.push([
     `${authName}: response validation of a body holding secrets`,
     (_req, res) => sendJson(res, 200, { ...secretBody, name: 42 }),
-    (url) =>
-      new Transport({ baseUrl: url, auth: makeAuth() }).request({
+    (url, hooks) =>
+      new Transport({ baseUrl: url, hooks, auth: makeAuth() }).request({
         method: 'GET',
         path: '/g',
         responseSchema: v.looseObject({ name: v.string() }),
       }),
   ]);
 }
+// A server that decodes the credentials and echoes them, as text inside JSON strings, under
+// field names that are not secret, and raw inside a body that is not JSON.
+const echoDecoded =
+  (status: number, mode: 'json' | 'broken-json' = 'json'): Handler =>
+  (req, res) => {
+    const decoded = Buffer.from(
+      String(req.headers.authorization).replace(/^Basic /, ''),
+      'base64',
+    ).toString();
+    let keyText = '';
+    try {
+      keyText = JSON.parse(req.body).credential.gcp.key_text;
+    } catch {
+      // no body
+    }
+    const says = `wrong password ${decoded}; cannot parse key_text ${keyText}; raw ${req.body}`;
+    if (mode === 'broken-json') {
+      return sendText(res, status, `<html>${says}</html>`, { 'content-type': 'application/json' });
+    }
+    return sendJson(res, status, { message: says, title: says, whoami: decoded, [says]: 1 });
+  };
+const escapedAuth = () => basicAuth({ username: 'user', password: ESCAPED.password });
+const escapedBody = { name: 'cred', credential: { gcp: { key_text: ESCAPED.keyText } } };
+for (const [label, handler, responseSchema] of [
+  ['400 JSON', echoDecoded(400), undefined],
+  [
+    '200 JSON that fails the response schema',
+    echoDecoded(200),
+    v.looseObject({ name: v.string() }),
+  ],
+  ['200 that says JSON but is not', echoDecoded(200, 'broken-json'), undefined],
+] as const) {
+  scenarios.push([
+    `secrets with quotes, backslashes and newlines echoed back: ${label}`,
+    handler,
+    (url, hooks) =>
+      new Transport({ baseUrl: url, hooks, auth: escapedAuth(), retry: false }).request({
+        method: 'PUT',
+        path: '/v2/credentials/{ns}',
+        params: { ns: 'n' },
+        body: escapedBody,
+        responseSchema,
+      }),
+  ]);
+}
 scenarios.push([
   'request validation of a secret field',
   null,
-  (url) =>
-    new Transport({ baseUrl: url }).request({
+  (url, hooks) =>
+    new Transport({ baseUrl: url, hooks }).request({
       method: 'POST',
       path: '/c',
       body: { secret_access_key: CANARY.secretAccessKey, key_text: CANARY.keyText },
@@ -221,8 +277,8 @@ scenarios.push([
 scenarios.push([
   'a per-call header fetch refuses',
   null,
-  (url) =>
-    new Transport({ baseUrl: url }).request({
+  (url, hooks) =>
+    new Transport({ baseUrl: url, hooks }).request({
       method: 'GET',
       path: '/g',
       headers: { 'X-TILEDB-REST-API-KEY': `${CANARY.apiKey}\nx-injected: 1` },
@@ -231,8 +287,8 @@ scenarios.push([
 scenarios.push([
   'an auth provider returning an unsendable token',
   null,
-  (url) =>
-    new Transport({ baseUrl: url, auth: bearerAuth(() => `${CANARY.bearer}\r\n`) }).request({
+  (url, hooks) =>
+    new Transport({ baseUrl: url, hooks, auth: bearerAuth(() => `${CANARY.bearer}\r\n`) }).request({
       method: 'GET',
       path: '/g',
     }),
@@ -286,9 +342,18 @@ describe('redaction with canary secrets', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
       debugLines.push(String(line));
     });
+    const record = (event: unknown) => {
+      hookEvents.push(event);
+    };
+    const hooks = {
+      beforeRequest: record,
+      afterResponse: record,
+      beforeRetry: record,
+      onError: record,
+    };
     let error: unknown;
     try {
-      await run(server.url);
+      await run(server.url, hooks);
     } catch (e) {
       error = e;
     } finally {

@@ -305,6 +305,18 @@ describe('retries', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('ignores a negative Retry-After and backs off as usual instead of retrying at once', async () => {
+    server.setHandler(sequence(fail(503, { 'retry-after': '-5' }), ok));
+    await new Transport({
+      baseUrl: server.url,
+      retry: { baseDelay: 200, maxDelay: 200 },
+    }).request({ method: 'GET', path: '/g' });
+    const [first, second] = server.requests;
+    expect(server.requests).toHaveLength(2);
+    // Backoff of 200 ms less at most a quarter of jitter; "retry now" would be ~0 ms.
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(140);
+  });
+
   it('tells beforeRetry hooks about each retry', async () => {
     const events: RetryEvent[] = [];
     server.setHandler(sequence(fail(503), fail(429, { 'retry-after-ms': '20' }), ok));

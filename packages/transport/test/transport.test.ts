@@ -1,10 +1,15 @@
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  AbortError,
+  bearerAuth,
+  ConfigError,
+  type ErrorEvent,
   type RequestEvent,
   RequestValidationError,
   type ResponseEvent,
   ResponseValidationError,
+  TimeoutError,
   Transport,
   VERSION,
 } from '../src/index.js';
@@ -364,5 +369,101 @@ describe('hooks and debug tracing', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('cancellation and deadlines before the request is sent', () => {
+  it('sends nothing when the caller aborts right after calling', async () => {
+    const controller = new AbortController();
+    const pending = new Transport({ baseUrl: server.url }).request({
+      method: 'POST',
+      path: '/records',
+      body: { name: 'r' },
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('an abort while a token provider is still working stops the call at once', async () => {
+    const controller = new AbortController();
+    const slowToken = () => new Promise<string>((resolve) => setTimeout(() => resolve('t'), 400));
+    setTimeout(() => controller.abort(), 30);
+    const started = performance.now();
+    const error = await new Transport({ baseUrl: server.url, auth: bearerAuth(slowToken) })
+      .request({ method: 'POST', path: '/records', body: {}, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(performance.now() - started).toBeLessThan(300);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('the overall deadline bounds a token provider that never answers', async () => {
+    const hung = () => new Promise<string>(() => undefined);
+    const error = (await new Transport({
+      baseUrl: server.url,
+      auth: bearerAuth(hung),
+      timeout: { attempt: 50, total: 120 },
+    })
+      .request({ method: 'GET', path: '/g' })
+      .catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.phase).toBe('total');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('failures before anything is sent', () => {
+  it('a body JSON cannot hold is a RequestValidationError naming the body', async () => {
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    for (const body of [{ n: 1n }, circular]) {
+      const error = (await new Transport({ baseUrl: server.url })
+        .request({ method: 'POST', path: '/g', body })
+        .catch((e: unknown) => e)) as RequestValidationError;
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect(error.path).toBe('body');
+      expect(error.message).toMatch(/cannot be sent as JSON/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reports input errors and failed token providers to onError and the debug log', async () => {
+    const events: ErrorEvent[] = [];
+    const lines: string[] = [];
+    vi.stubEnv('IAMKIT_LOG', 'debug');
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    try {
+      const hooks = {
+        onError: (event: ErrorEvent) => {
+          events.push(event);
+        },
+      };
+      const failing = bearerAuth(() => Promise.reject(new Error('token service down')));
+      const provider = await new Transport({ baseUrl: server.url, auth: failing, hooks })
+        .request({ method: 'GET', path: '/g' })
+        .catch((e: unknown) => e);
+      const input = await new Transport({ baseUrl: server.url, hooks })
+        .request({ method: 'GET', path: '/g/{id}', params: { id: '' } })
+        .catch((e: unknown) => e);
+      expect(provider).toBeInstanceOf(ConfigError);
+      expect((provider as Error).message).toBe('The provider function for the bearer token failed');
+      expect(input).toBeInstanceOf(RequestValidationError);
+      expect(events.map((event) => [event.error, event.attempts])).toEqual([
+        [provider, 0],
+        [input, 0],
+      ]);
+      expect(events[1]?.url).toBe(`${server.url}/g/{id}`);
+      expect(lines.filter((line) => line.includes('failed: '))).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });
