@@ -499,7 +499,9 @@ export class GroupsClient {
 
   /**
    * Deregisters the group; its storage is left alone. With `recursive: true`, every
-   * subgroup and array inside is deregistered too.
+   * subgroup and array inside is deregistered too. Never retried on a network failure:
+   * if the first attempt went through and only its answer was lost, a repeat would fail
+   * with `NotFoundError` for a group this very call deregistered.
    */
   deregisterGroup(namespace: string, name: string, options?: DeregisterGroupOptions): Promise<void>;
   deregisterGroup(group: GroupRef, options?: DeregisterGroupOptions): Promise<void>;
@@ -517,6 +519,8 @@ export class GroupsClient {
       params: address,
       // The server reads the flag as a string; only a lowercase `true` turns it on.
       query: { recursive: recursive ? 'true' : undefined },
+      // A DELETE, but not repeatable: after a lost response a retry would get a 404.
+      idempotent: false,
     });
   }
 

@@ -1,4 +1,6 @@
 /** The failure paths: unknown group, someone else's namespace, duplicates, bad input. */
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -6,6 +8,7 @@ import {
   BadRequestError,
   ConfigError,
   ConflictError,
+  ConnectionError,
   GroupsClient,
   NotFoundError,
   PermissionDeniedError,
@@ -295,5 +298,72 @@ describe('authentication and configuration', () => {
       /must not end in \/v2: each operation adds its own/,
     );
     expect(new GroupsClient({ baseUrl: 'api.tiledb.com' }).transport).toBeInstanceOf(Transport);
+  });
+});
+
+/**
+ * A proxy to the mock server that forwards each request, lets the server answer, and then
+ * drops the client's connection instead of passing the answer on, for requests `lose`
+ * picks: the request went through, only its answer was lost.
+ */
+async function lossyProxy(target: string, lose: (method: string) => boolean) {
+  const upstream = new URL(target);
+  const proxy = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => body.push(chunk));
+    req.on('end', () => {
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            if (lose(req.method ?? '')) {
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(chunks));
+          });
+        },
+      );
+      forward.end(Buffer.concat(body));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+describe('a lost answer', () => {
+  it('to a deregister is a ConnectionError, not a retry that reports NotFoundError', async () => {
+    await t.demo.createGroup('demo', 'lost-answer');
+    let lost = 0;
+    const proxy = await lossyProxy(t.server.url, (method) => method === 'DELETE' && lost++ === 0);
+    try {
+      const client = new GroupsClient({
+        baseUrl: proxy.url,
+        auth: apiKeyAuth('demo-api-key'),
+        retry: { limit: 2, baseDelay: 1, maxDelay: 5 },
+      });
+      const error = await client.deregisterGroup('demo', 'lost-answer').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      // Sent once: the server deregistered the group, and nothing asked it to again.
+      expect(await t.groupRequests()).toEqual([
+        'POST /v2/groups/demo',
+        'DELETE /v2/groups/demo/lost-answer',
+      ]);
+      expect(await client.groupExists('demo', 'lost-answer')).toBe(false);
+    } finally {
+      await proxy.close();
+    }
   });
 });
