@@ -330,25 +330,70 @@ function isNumericArray(value: unknown[]): value is Array<number | bigint> {
   return value.every((item) => typeof item === 'number' || typeof item === 'bigint');
 }
 
-/** Checks a {@link MetadataChanges} object; every problem names its key. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** What is wrong with a metadata value, or undefined when it can be stored. */
+function metadataValueProblem(value: unknown): string | undefined {
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    isUint8Array(value) ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'boolean'))
+  ) {
+    return undefined;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') return numericProblem([value]);
+  if (Array.isArray(value) && isNumericArray(value)) return numericProblem(value);
+  return `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(value)}`;
+}
+
+/** Why numbers cannot share one 64-bit TileDB type, or undefined when they can. */
+function numericProblem(values: Array<number | bigint>): string | undefined {
+  if (values.every((item) => typeof item === 'number')) return undefined;
+  if (values.some((item) => typeof item === 'number' && !Number.isSafeInteger(item))) {
+    return 'cannot mix bigint and fractional numbers in one value';
+  }
+  const big = values.map((item) => BigInt(item));
+  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return undefined;
+  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return undefined;
+  return 'integer out of the 64-bit range';
+}
+
+/**
+ * Checks a {@link MetadataChanges} object; every problem names its key. Every own key
+ * counts, `__proto__`, `constructor` and `prototype` included (metadata keys are arbitrary
+ * strings), and the object is passed on as it is, never copied.
+ */
 export const MetadataChangesSchema = v.pipe(
-  v.record(
-    v.pipe(v.string(), v.minLength(1, 'metadata keys must not be empty')),
-    v.custom<MetadataValue | null | undefined>(
-      (value) =>
-        value === null ||
-        value === undefined ||
-        typeof value === 'string' ||
-        typeof value === 'number' ||
-        typeof value === 'boolean' ||
-        typeof value === 'bigint' ||
-        isUint8Array(value) ||
-        (Array.isArray(value) &&
-          (isNumericArray(value) || value.every((item) => typeof item === 'boolean'))),
-      (issue) =>
-        `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(issue.input)}`,
-    ),
+  v.custom<MetadataChanges>(
+    (input) =>
+      typeof input === 'object' && input !== null && !Array.isArray(input) && !isUint8Array(input),
+    (issue) =>
+      `metadata must be an object of { key: value }; got ${
+        Array.isArray(issue.input)
+          ? 'an array'
+          : isUint8Array(issue.input)
+            ? 'a Uint8Array'
+            : describeValue(issue.input)
+      }`,
   ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const input = dataset.value;
+    for (const [key, value] of Object.entries(input)) {
+      const message = key === '' ? 'metadata keys must not be empty' : metadataValueProblem(value);
+      if (message === undefined) continue;
+      addIssue({
+        message,
+        input: value,
+        path: [{ type: 'object', origin: 'value', input, key, value }],
+      });
+    }
+  }),
 );
 
 function describeValue(value: unknown): string {
@@ -357,9 +402,6 @@ function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 const utf8Decoder = /* @__PURE__ */ new TextDecoder();
 
@@ -393,13 +435,10 @@ function numericType(key: string, values: Array<number | bigint>): 'INT64' | 'UI
   if (values.every((item) => typeof item === 'number')) {
     return values.every((item) => Number.isSafeInteger(item)) ? 'INT64' : 'FLOAT64';
   }
-  if (values.some((item) => typeof item === 'number' && !Number.isSafeInteger(item))) {
-    throw new TypeError(`metadata.${key}: cannot mix bigint and fractional numbers in one value`);
-  }
+  const problem = numericProblem(values);
+  if (problem !== undefined) throw new TypeError(`metadata.${key}: ${problem}`);
   const big = values.map((item) => BigInt(item));
-  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return 'INT64';
-  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return 'UINT64';
-  throw new TypeError(`metadata.${key}: integer out of the 64-bit range`);
+  return big.every((item) => item >= INT64_MIN && item <= INT64_MAX) ? 'INT64' : 'UINT64';
 }
 
 function encodeValue(key: string, value: MetadataValue): MetadataEntryRequest {
@@ -524,7 +563,16 @@ export function fromMetadataEntries(entries: readonly MetadataEntry[] | undefine
   for (const entry of entries ?? []) {
     if (entry.key === undefined || entry.del === true) continue;
     const value = decodeMetadataEntry(entry);
-    if (value !== undefined) values[entry.key] = value;
+    // Defined, not assigned: a key such as `__proto__` becomes an own property like any
+    // other, instead of replacing the object's prototype.
+    if (value !== undefined) {
+      Object.defineProperty(values, entry.key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return values;
 }

@@ -8,6 +8,7 @@ import {
   GroupNameSchema,
   GroupNamespaceSchema,
   GroupRegistrationRequestSchema,
+  type MetadataChanges,
   MetadataChangesSchema,
   toMetadataEntries,
   toTileDBConfig,
@@ -184,6 +185,57 @@ describe('metadata as a plain object', () => {
     ]);
     expect(issues(MetadataChangesSchema, { mixed: [1, 'a'] })[0]).toMatch(/^mixed: .*mixed/);
     expect(() => toMetadataEntries({ far: 2n ** 70n })).toThrow(/metadata\.far: integer out/);
+  });
+
+  it('refuses bigints out of the 64-bit range, or mixed with fractions, naming the key', () => {
+    expect(issues(MetadataChangesSchema, { m: 2n ** 64n, ok: 2n ** 64n - 1n })).toEqual([
+      'm: integer out of the 64-bit range',
+    ]);
+    expect(
+      issues(MetadataChangesSchema, { low: -(2n ** 63n) - 1n, signs: [-1n, 2n ** 63n] }),
+    ).toEqual(['low: integer out of the 64-bit range', 'signs: integer out of the 64-bit range']);
+    expect(issues(MetadataChangesSchema, { mix: [1n, 1.5], fine: [1n, 2] })).toEqual([
+      'mix: cannot mix bigint and fractional numbers in one value',
+    ]);
+    expect(issues(MetadataChangesSchema, [1])).toEqual([
+      ': metadata must be an object of { key: value }; got an array',
+    ]);
+  });
+
+  const PROTO_KEYS = ['__proto__', 'constructor', 'toString', 'prototype', 'hasOwnProperty'];
+
+  it('keeps keys named like Object.prototype members, as own keys, in both directions', () => {
+    const changes = JSON.parse(
+      '{"__proto__":"x","constructor":1,"toString":true,"prototype":[1,2],"hasOwnProperty":null,"ok":3}',
+    ) as MetadataChanges;
+    const parsed = v.parse(MetadataChangesSchema, changes);
+    expect(Object.keys(parsed)).toEqual([...PROTO_KEYS, 'ok']);
+    const entries = toMetadataEntries(parsed);
+    expect(entries.map((entry) => entry.key)).toEqual([...PROTO_KEYS, 'ok']);
+    expect(entries.find((entry) => entry.key === 'hasOwnProperty')).toEqual({
+      key: 'hasOwnProperty',
+      del: true,
+    });
+    // A bad value under such a key is named too.
+    expect(issues(MetadataChangesSchema, JSON.parse('{"__proto__":{"a":1}}'))).toEqual([
+      '__proto__: expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got an object',
+    ]);
+
+    const read = fromMetadataEntries([
+      { key: '__proto__', type: 'INT32', valueNum: 2, value: [1, 0, 0, 0, 2, 0, 0, 0] },
+      ...toMetadataEntries({ constructor: 1, toString: 'text', prototype: [1.5, 2.5] }),
+    ]);
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    expect(Object.keys(read)).toEqual(['__proto__', 'constructor', 'toString', 'prototype']);
+    expect(Object.hasOwn(read, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(read, '__proto__')?.value).toEqual([1, 2]);
+    expect(read['constructor']).toBe(1);
+    expect(read['toString']).toBe('text');
+    expect(read['prototype']).toEqual([1.5, 2.5]);
+    expect((read as { length?: unknown }).length).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(read))).toEqual(
+      JSON.parse('{"__proto__":[1,2],"constructor":1,"toString":"text","prototype":[1.5,2.5]}'),
+    );
   });
 });
 

@@ -211,6 +211,16 @@ describe('bad input is refused before anything is sent', () => {
         /expected a string, number, .* got an object/,
       ],
       [
+        () => t.demo.updateGroupMetadata('demo', 'g', { ok: 1, m: 2n ** 64n }),
+        'metadata.m',
+        /metadata\.m: integer out of the 64-bit range/,
+      ],
+      [
+        () => t.demo.updateGroupMetadata('demo', 'g', { mix: [1n, 1.5] }),
+        'metadata.mix',
+        /metadata\.mix: cannot mix bigint and fractional numbers in one value/,
+      ],
+      [
         () => t.demo.registerGroup('demo', 'g', {} as { uri: string }),
         'group_details.uri',
         /uri is required/,

@@ -1,6 +1,6 @@
 /** Every operation through the real client against the real mock server. */
 import { describe, expect, it } from 'vitest';
-import { basicAuth, GroupsClient } from '../src/index.js';
+import { basicAuth, GroupsClient, type MetadataChanges } from '../src/index.js';
 import { storedGroup, useMockServer } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -178,6 +178,48 @@ describe('metadata', () => {
       count: 43,
       extra: 'x',
     });
+  });
+});
+
+describe('metadata keys named like Object.prototype members', () => {
+  it('are sent, stored and read back as own keys, and deleted by null', async () => {
+    await t.demo.createGroup('demo', 'proto');
+    const changes = JSON.parse(
+      '{"__proto__":"x","constructor":1,"toString":true,"prototype":[1,2],"ok":"y"}',
+    ) as MetadataChanges;
+    await t.demo.updateGroupMetadata('demo', 'proto', changes);
+    const stored = (await storedGroup(t.server, 'proto'))!['metadata'] as Array<{ key: string }>;
+    expect(stored.map((entry) => entry.key)).toEqual([
+      '__proto__',
+      'constructor',
+      'toString',
+      'prototype',
+      'ok',
+    ]);
+
+    const read = await t.demo.getGroupMetadata('demo', 'proto');
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    expect(Object.entries(read)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 1],
+      ['toString', true],
+      ['prototype', [1, 2]],
+      ['ok', 'y'],
+    ]);
+    expect(Object.entries((await t.demo.retrieveGroup('demo', 'proto')).metadata)).toEqual(
+      Object.entries(read),
+    );
+
+    await t.demo.updateGroupMetadata(
+      'demo',
+      'proto',
+      JSON.parse('{"__proto__":null,"constructor":null}') as MetadataChanges,
+    );
+    expect(Object.keys(await t.demo.getGroupMetadata('demo', 'proto'))).toEqual([
+      'toString',
+      'prototype',
+      'ok',
+    ]);
   });
 });
 
