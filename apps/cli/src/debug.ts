@@ -28,6 +28,7 @@ export function debugHooks(out: Output): TransportHooks {
           `debug: → ${event.method} ${event.url} (attempt ${event.attempt}) ${headerText(event.headers)}`,
         ),
       );
+      if (event.body !== undefined) out.error(s.dim(`debug: → body ${bodyText(event.body)}`));
     },
     afterResponse(event) {
       const id = event.requestId ? ` request-id ${event.requestId}` : '';

@@ -118,4 +118,25 @@ describe('exit codes', () => {
     expect(result.stderr).toContain('    at ');
     expect(result.stderr).not.toContain('demo-api-key');
   });
+
+  it('--debug traces the request body that was sent', async () => {
+    await fault({ method: 'POST', path: '/v2/groups/demo', status: 400 });
+    const result = await cli.run([
+      'groups',
+      'create',
+      'demo',
+      'debug-body',
+      '--description',
+      'traced "here"',
+      '--debug',
+    ]);
+    expect(result.code).toBe(1);
+    const line = result.stderr.split('\n').find((l) => l.startsWith('debug: → body '));
+    expect(line, result.stderr).toBeDefined();
+    const sent = JSON.parse((line as string).slice('debug: → body '.length));
+    expect(sent).toMatchObject({ group_details: { description: 'traced "here"' } });
+    // No body, no line (GET).
+    const get = await cli.run(['whoami', '--debug']);
+    expect(get.stderr).not.toContain('debug: → body');
+  });
 });

@@ -55,6 +55,12 @@ export interface RequestEvent {
   headers: Record<string, string>;
   /** 1 for the first attempt. */
   attempt: number;
+  /**
+   * The JSON body being sent, parsed back from the text that goes on the wire (undefined when
+   * there is none), with secret fields redacted by name and the request's credentials scrubbed.
+   * Built on first read, so a hook that never reads it costs nothing.
+   */
+  readonly body: unknown;
 }
 
 export interface ResponseEvent {
@@ -89,7 +95,7 @@ export interface ErrorEvent {
   error: IamkitError;
 }
 
-/** Observers for logging and metrics. They see redacted URLs and headers only. */
+/** Observers for logging and metrics. They see redacted URLs, headers and bodies only. */
 export interface TransportHooks {
   beforeRequest?(event: RequestEvent): void | Promise<void>;
   afterResponse?(event: ResponseEvent): void | Promise<void>;
@@ -450,11 +456,18 @@ export class Transport {
     };
     try {
       if (this.#hooks?.beforeRequest) {
+        let sent: { value: unknown } | undefined;
         await this.#hooks.beforeRequest({
           method,
           url: redactUrl(url),
           headers: redactHeaders(headers),
           attempt,
+          get body() {
+            sent ??= {
+              value: bodyText === undefined ? undefined : redactedBody(bodyText, secretsOf()),
+            };
+            return sent.value;
+          },
         });
       }
       this.#debug?.(
@@ -707,7 +720,7 @@ function isJsonType(contentType: string): boolean {
   return /[/+]json\b/i.test(contentType);
 }
 
-/** A response body fit for hooks and logs: parsed when it is JSON, secrets removed. */
+/** A request or response body fit for hooks and logs: parsed when it is JSON, secrets removed. */
 function redactedBody(text: string, secrets: readonly string[]): unknown {
   if (text === '') return undefined;
   let parsed: unknown;

@@ -308,6 +308,45 @@ describe('hooks and debug tracing', () => {
     expect((events[1] as ResponseEvent).status).toBe(200);
   });
 
+  it('gives beforeRequest the body being sent, secret fields redacted, undefined without one', async () => {
+    const events: RequestEvent[] = [];
+    server.setHandler((_req, res) => sendJson(res, 200, {}));
+    const transport = new Transport({
+      baseUrl: server.url,
+      headers: { 'x-tiledb-rest-api-key': 'header-canary-key' },
+      hooks: {
+        beforeRequest: (event) => {
+          events.push(event);
+        },
+      },
+    });
+    await transport.request({
+      method: 'POST',
+      path: '/credentials',
+      body: {
+        name: 'aws',
+        when: new Date(0),
+        credential: { access_key_id: 'AKIA1', secret_access_key: 'body-canary-secret' },
+        note: 'echoes header-canary-key',
+      },
+    });
+    await transport.request({ method: 'GET', path: '/nothing' });
+    expect(events.map((event) => event.body)).toEqual([
+      {
+        name: 'aws',
+        when: '1970-01-01T00:00:00.000Z',
+        credential: { access_key_id: 'AKIA1', secret_access_key: '[REDACTED]' },
+        note: 'echoes [REDACTED]',
+      },
+      undefined,
+    ]);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('body-canary-secret');
+    expect(text).not.toContain('header-canary-key');
+    // The server still got the real body.
+    expect(server.requests[0]?.body).toContain('body-canary-secret');
+  });
+
   it('gives afterResponse the body as the server sent it: JSON parsed, text as text, empty as undefined', async () => {
     const bodies: unknown[] = [];
     const transport = new Transport({
