@@ -251,6 +251,48 @@ describe('each command', () => {
     expect(missing.stderr).toContain('has no metadata key "nope"');
   });
 
+  it('metadata keys named like Object.prototype members are set, read and deleted like any other', async () => {
+    await ok(['groups', 'create', 'demo', 'proto']);
+    await ok([
+      'groups',
+      'metadata',
+      'set',
+      'demo',
+      'proto',
+      '__proto__=x',
+      'constructor=1',
+      'toString=text',
+      'prototype=[1,2]',
+    ]);
+    const keys = ['__proto__', 'constructor', 'toString', 'prototype'];
+    expect(entryKeys(await api('/v2/groups/demo/proto/metadata'))).toEqual(keys);
+    expect(await ok(['groups', 'metadata', 'get', 'demo', 'proto'])).toBe(
+      ['__proto__\tx', 'constructor\t1', 'toString\ttext', 'prototype\t1, 2', ''].join('\n'),
+    );
+    expect(await ok(['groups', 'metadata', 'get', 'demo', 'proto', 'toString'])).toBe('text\n');
+    expect(await json(['groups', 'metadata', 'get', 'demo', 'proto', 'constructor'])).toBe(1);
+    expect(await json(['groups', 'metadata', 'get', 'demo', 'proto', '__proto__'])).toBe('x');
+    // A name Object has but the metadata does not is a missing key: exit 3, nothing on stdout.
+    for (const args of [[], ['--json']]) {
+      const missing = await cli.run([
+        'groups',
+        'metadata',
+        'get',
+        'demo',
+        'proto',
+        'hasOwnProperty',
+        ...args,
+      ]);
+      expect({ code: missing.code, stdout: missing.stdout }).toEqual({ code: 3, stdout: '' });
+      expect(missing.stderr).toContain('has no metadata key "hasOwnProperty"');
+    }
+    await ok(['groups', 'metadata', 'set', 'demo', 'proto', '--delete', 'constructor,__proto__']);
+    expect(entryKeys(await api('/v2/groups/demo/proto/metadata'))).toEqual([
+      'toString',
+      'prototype',
+    ]);
+  });
+
   it('create --credentials-name reaches the server', async () => {
     await ok([
       'groups',
@@ -322,6 +364,14 @@ describe('failures and exit codes', () => {
       [['groups', 'members', 'add', 'demo', 'g'], 'at least one member URI'],
       [['groups', 'metadata', 'set', 'demo', 'g', 'novalue'], 'expected key=value'],
       [['groups', 'metadata', 'set', 'demo', 'g'], 'nothing to change'],
+      [
+        ['groups', 'metadata', 'set', 'demo', 'g', 'big=123456789012345678901'],
+        'metadata.big: integer out of the 64-bit range',
+      ],
+      [
+        ['groups', 'metadata', 'set', 'demo', 'g', 'a=1', 'a=2', '--delete', 'a'],
+        'key "a" is both set and deleted',
+      ],
       [['groups', 'get', 'demo', 'g', '--colour'], 'unknown flag --colour'],
       // after a tiledb:// URI, a command without [rest...] takes nothing more
       [['groups', 'get', 'tiledb://demo/g', 'extra'], 'unexpected argument "extra"'],

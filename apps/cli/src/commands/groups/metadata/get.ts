@@ -27,7 +27,8 @@ export default defineIamkitCommand({
       ctx.out.record(Object.entries(metadata), { json: ctx.lastResponseBody() });
       return;
     }
-    if (!(key in metadata)) {
+    // Own keys only: `toString` or `constructor` is a metadata key, not Object's.
+    if (!Object.hasOwn(metadata, key)) {
       throw new CommandError(
         `group ${tiledbUri(namespace, name)} has no metadata key "${key}"`,
         ExitCode.notFound,

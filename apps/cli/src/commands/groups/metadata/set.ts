@@ -1,9 +1,4 @@
-import {
-  parseKeyValues,
-  TILEDB_ASSET_USAGE,
-  takeTileDBAsset,
-  tiledbAssetArgs,
-} from '../../../args.js';
+import { TILEDB_ASSET_USAGE, takeTileDBAsset, tiledbAssetArgs } from '../../../args.js';
 import { defineIamkitCommand } from '../../../command.js';
 import { UsageError } from '../../../errors.js';
 import { callOptions, groupsClient, tiledbUri } from '../shared.js';
@@ -38,6 +33,20 @@ export function parseMetadataValue(raw: string): Value {
   return raw;
 }
 
+/**
+ * `key=value` arguments in order (a repeated key keeps its last value). A Map, not an
+ * object: a key such as `__proto__` or `constructor` is a key like any other.
+ */
+function keyValuePairs(args: readonly string[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected key=value, got ${JSON.stringify(arg)}`);
+    pairs.set(arg.slice(0, eq), arg.slice(eq + 1));
+  }
+  return pairs;
+}
+
 export default defineIamkitCommand({
   name: 'set',
   description: "Set or delete keys of a group's metadata; other keys stay as they are",
@@ -58,26 +67,32 @@ export default defineIamkitCommand({
   },
   async run({ args, positionals, ctx }) {
     const { namespace, name, rest } = takeTileDBAsset(positionals, { rest: true });
-    const pairs = parseKeyValues(rest);
-    const changes: Record<string, Value | null> = {};
-    for (const [key, raw] of Object.entries(pairs)) {
-      changes[key] = args.string ? raw : parseMetadataValue(raw);
+    const pairs = keyValuePairs(rest);
+    const changes = new Map<string, Value | null>();
+    for (const [key, raw] of pairs) {
+      changes.set(key, args.string ? raw : parseMetadataValue(raw));
     }
     const deleted =
       args.delete === undefined ? [] : args.delete.split(',').map((key) => key.trim());
     for (const key of deleted) {
       if (key === '')
         throw new UsageError(`--delete takes comma-separated keys; got "${args.delete}"`);
-      if (key in changes) throw new UsageError(`key "${key}" is both set and deleted`);
-      changes[key] = null;
+      if (changes.has(key)) throw new UsageError(`key "${key}" is both set and deleted`);
+      changes.set(key, null);
     }
-    if (Object.keys(changes).length === 0) {
+    if (changes.size === 0) {
       throw new UsageError('nothing to change: give key=value pairs or --delete');
     }
     const client = await groupsClient(ctx);
-    await client.updateGroupMetadata(namespace, name, changes, callOptions(ctx));
+    // Object.fromEntries defines own keys, `__proto__` included.
+    await client.updateGroupMetadata(
+      namespace,
+      name,
+      Object.fromEntries(changes),
+      callOptions(ctx),
+    );
     const group = tiledbUri(namespace, name);
-    const set = Object.keys(pairs);
+    const set = [...pairs.keys()];
     if (ctx.flags.json) ctx.out.json({ tiledb_uri: group, set, deleted });
     else {
       const parts = [
