@@ -76,6 +76,12 @@ export function createContext(input: SessionInput): Context {
       env: input.env,
       homeDir,
       configPath: path,
+    }).then((cfg) => {
+      // Once per run, however often the config is asked for.
+      if (cfg.cloudJson.ignored !== undefined) {
+        out.warn(`ignoring ${cfg.cloudJson.source}: ${cfg.cloudJson.ignored}`);
+      }
+      return cfg;
     });
     return resolved;
   };

@@ -4,7 +4,8 @@
  *   2. environment (TILEDB_REST_TOKEN, TILEDB_REST_HOST, TILEDB_REST_USERNAME,
  *      TILEDB_REST_PASSWORD, AUTHRESS_URL, AUTHRESS_ACCESS_KEY)
  *   3. the profile (`--profile`, IAMKIT_PROFILE, else "default") in the config file
- *   4. `~/.tiledb/cloud.json` (TileDB settings only), as the TileDB Python client writes it
+ *   4. `~/.tiledb/cloud.json` (TileDB settings only), as the TileDB Python client writes it;
+ *      one that cannot be read or used is ignored with a warning
  *   5. defaults (host https://api.tiledb.com)
  * TileDB credentials are taken as a set from the highest layer that has any (an API key
  * beats username/password within a layer), so a password from one place never pairs
@@ -46,6 +47,12 @@ export interface ResolvedConfig {
   tiledbCredentials: TileDBCredentials | undefined;
   authressUrl: string | undefined;
   authressAccessKey: string | undefined;
+  /**
+   * `~/.tiledb/cloud.json`: `source` is how it is named to the user; `ignored` says why none
+   * of its values were used when it exists but cannot be read or used (bad JSON, a /v1 host,
+   * wrong types). Never an error: the lowest layer must not block a command.
+   */
+  cloudJson: { path: string; source: string; ignored: string | undefined };
 }
 
 export const DEFAULT_TILEDB_HOST = 'https://api.tiledb.com';
@@ -168,5 +175,10 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
     tiledbCredentials,
     authressUrl: settings['authress.url'].value,
     authressAccessKey: settings['authress.access_key'].value,
+    cloudJson: {
+      path: tiledb.cloudJsonPath,
+      source: tiledb.cloudJsonSource,
+      ignored: tiledb.cloudJsonIgnored,
+    },
   };
 }

@@ -35,6 +35,16 @@ export default defineIamkitCommand({
           : undefined,
         source: config.tiledbCredentials?.source ?? 'unset',
       },
+      // Shown only when it is there but unusable: its values are all missing above.
+      ...(config.cloudJson.ignored === undefined
+        ? []
+        : [
+            {
+              key: 'cloud_json',
+              value: config.cloudJson.source,
+              source: `ignored: ${config.cloudJson.ignored}`,
+            },
+          ]),
     ];
     if (!config.profileExists && config.profile !== 'default') {
       ctx.out.warn(`profile "${config.profile}" does not exist in ${config.configPath}`);
