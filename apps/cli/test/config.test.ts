@@ -225,7 +225,7 @@ describe('config list / get / set / unset', () => {
       '--profile',
       'p2',
     ]);
-    expect(versioned.code).toBe(1);
+    expect(versioned.code).toBe(2);
     expect(versioned.stderr).toContain('/v1');
     const secret = await cli.run(['config', 'set', 'tiledb.api_key', '-', '--profile', 'p2'], {
       input: 'key-from-stdin\n',
@@ -239,7 +239,7 @@ describe('config list / get / set / unset', () => {
       '--profile',
       'p2',
     ]);
-    expect(badKey.code).toBe(4);
+    expect(badKey.code).toBe(2);
     const config = (await cli.readConfig()) as { profiles: Record<string, unknown> };
     expect(config.profiles['p2']).toEqual({
       'tiledb.host': 'https://tiledb.example.com',
@@ -255,6 +255,36 @@ describe('config list / get / set / unset', () => {
     ).toEqual({
       'tiledb.host': 'https://tiledb.example.com',
     });
+  });
+
+  it('set: a value that cannot be used is a usage error (exit 2) with the set --help hint', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        'tiledb.host',
+        'http://h/v1',
+        /^error: invalid tiledb.host: The TileDB host must not end in \/v1/,
+      ],
+      [
+        'tiledb.host',
+        'not a url',
+        /^error: invalid tiledb.host: The TileDB host is not a valid URL/,
+      ],
+      ['tiledb.host', 'ftp://h', /^error: invalid tiledb.host: .*http or https/],
+      ['authress.url', 'foo', /^error: authress.url must be an http\(s\) URL/],
+      ['authress.access_key', 'notakey', /^error: invalid authress.access_key: /],
+    ];
+    for (const [key, value, message] of cases) {
+      const result = await cli.run(['config', 'set', key, value, '--profile', 'bad-values']);
+      const what = `${key} ${value}`;
+      expect(result.code, what).toBe(2);
+      const errorLine = result.stderr.split('\n').find((line) => line.startsWith('error:'));
+      expect(errorLine, what).toMatch(message);
+      expect(result.stderr, what).toContain('hint: run `iamkit config set --help` for usage');
+      expect(result.stderr, what).not.toContain('see `iamkit config list`');
+    }
+    expect(
+      ((await cli.readConfig()) as { profiles: Record<string, unknown> }).profiles['bad-values'],
+    ).toBeUndefined();
   });
 
   it('parallel writes from many processes lose no update', async () => {

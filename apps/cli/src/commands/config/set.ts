@@ -1,8 +1,45 @@
 import { readStdin } from '../../args.js';
 import { defineIamkitCommand } from '../../command.js';
-import { SECRET_SETTINGS, updateProfile } from '../../config/file.js';
+import { SECRET_SETTINGS, type SettingKey, updateProfile } from '../../config/file.js';
 import { UsageError } from '../../errors.js';
 import { KEY_DESCRIPTION, settingKey } from './keys.js';
+
+/**
+ * The value to store, normalized. A value that cannot be used is the caller's argument
+ * error (exit 2, with the `config set --help` hint), whichever check refused it.
+ */
+async function validated(key: SettingKey, value: string): Promise<string> {
+  try {
+    if (key === 'tiledb.host') {
+      const { normalizeTileDBHost } = await import('@iamkit/transport');
+      return normalizeTileDBHost(value);
+    }
+    if (key === 'authress.url') {
+      let url: URL | undefined;
+      try {
+        url = new URL(value);
+      } catch {
+        // reported below
+      }
+      if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+        throw new UsageError(`authress.url must be an http(s) URL, got ${JSON.stringify(value)}`);
+      }
+      return value.replace(/\/+$/, '');
+    }
+    if (key === 'authress.access_key') {
+      const { authressAccessKeyAuth } = await import('@iamkit/transport');
+      // Parses the key (throws InvalidAccessKeyError, which never quotes it).
+      authressAccessKeyAuth(value, { authressApiUrl: 'https://example.api.authress.io' });
+    }
+    return value;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : undefined;
+    if (name === 'ConfigError' || name === 'InvalidAccessKeyError') {
+      throw new UsageError(`invalid ${key}: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
 
 export default defineIamkitCommand({
   name: 'set',
@@ -32,22 +69,7 @@ export default defineIamkitCommand({
     if (value === '')
       throw new UsageError(`the value for ${key} is empty; use \`iamkit config unset ${key}\``);
     if (/[\r\n]/.test(value)) throw new UsageError(`the value for ${key} must be one line`);
-    if (key === 'tiledb.host') {
-      const { normalizeTileDBHost } = await import('@iamkit/transport');
-      value = normalizeTileDBHost(value);
-    } else if (key === 'authress.url') {
-      try {
-        const url = new URL(value);
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
-      } catch {
-        throw new UsageError(`authress.url must be an http(s) URL, got ${JSON.stringify(value)}`);
-      }
-      value = value.replace(/\/+$/, '');
-    } else if (key === 'authress.access_key') {
-      const { authressAccessKeyAuth } = await import('@iamkit/transport');
-      // Parses the key (throws InvalidAccessKeyError, which never quotes it).
-      authressAccessKeyAuth(value, { authressApiUrl: 'https://example.api.authress.io' });
-    }
+    value = await validated(key, value);
     const config = await ctx.config();
     await updateProfile(ctx.configPath, config.profile, { [key]: value });
     const shown = SECRET_SETTINGS.has(key) ? '(secret)' : value;
