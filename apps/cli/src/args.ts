@@ -67,6 +67,10 @@ function parseTileDBAsset(positionals: readonly string[]): TileDBAsset {
       throw error;
     }
   }
+  // `tiledb:/acme/x`, `tiledb:acme/x`: a mistyped scheme, not a namespace.
+  if (/^tiledb:/i.test(first)) {
+    throw new UsageError(`expected tiledb://namespace/name, got ${JSON.stringify(first)}`);
+  }
   if (first.includes('://')) {
     throw new UsageError(
       `expected <namespace> <name> or tiledb://namespace/name, got ${JSON.stringify(first)}`,

@@ -67,6 +67,9 @@ export function checkArgs(rawArgs: readonly string[], args: ArgsDef, meta: Iamki
       const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
       const def = known.get(name);
       if (!def) throw new UsageError(`unknown flag ${name}`);
+      if (def.type === 'boolean' && name !== arg) {
+        throw new UsageError(`flag ${name} takes no value: give ${name} alone, or leave it out`);
+      }
       const takesValue = (def.type === 'string' || def.type === 'enum') && !arg.includes('=');
       if (takesValue) {
         if (rawArgs[i + 1] === undefined) throw new UsageError(`flag ${name} needs a value`);

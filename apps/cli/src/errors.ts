@@ -71,6 +71,7 @@ interface ErrorLike {
   exitCode?: unknown;
   path?: unknown;
   method?: unknown;
+  url?: unknown;
   tiledb?: { message?: unknown; request_id?: unknown };
   authress?: { title?: unknown; errorCode?: unknown; errorId?: unknown };
 }
@@ -100,8 +101,39 @@ function statusHint(status: number, name: string | undefined): string | undefine
   return undefined;
 }
 
+/** One line: an error line spread over several (an OpenSSL dump, say) reads as two errors. */
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
+/** The error's own code or that of any cause (undici keeps the TLS code on the cause). */
+function hasCode(error: unknown, code: string): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === code || e.message.includes(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** "did you mean http://HOST:PORT?" for a plain-HTTP server reached with https. */
+function tlsHint(err: ErrorLike & Error): string | undefined {
+  if (!hasCode(err, 'ERR_SSL_WRONG_VERSION_NUMBER')) return undefined;
+  let host = 'HOST:PORT';
+  try {
+    if (typeof err.url === 'string') host = new URL(err.url).host;
+  } catch {
+    // keep the placeholder
+  }
+  return `the server does not speak TLS; did you mean http://${host}?`;
+}
+
 /** Maps any thrown value to what the user sees and the process exit code. */
 export function reportError(error: unknown): ErrorReport {
+  const report = describeError(error);
+  const message = oneLine(report.message);
+  const hint = report.hint === undefined ? undefined : oneLine(report.hint);
+  return { ...report, message, ...(hint !== undefined && { hint }) };
+}
+
+function describeError(error: unknown): ErrorReport {
   if (!(error instanceof Error)) {
     return { exitCode: ExitCode.error, message: String(error) };
   }
@@ -140,7 +172,9 @@ export function reportError(error: unknown): ErrorReport {
       return base(
         ExitCode.server,
         err.message,
-        hint ?? 'check the host and your network; `iamkit config list` shows the host in use',
+        hint ??
+          tlsHint(err) ??
+          'check the host and your network; `iamkit config list` shows the host in use',
       );
     case 'TimeoutError':
       return base(ExitCode.server, err.message, hint ?? 'the server did not answer in time');

@@ -33,6 +33,9 @@ export const GLOBAL_FLAGS: readonly GlobalFlagSpec[] = [
   { flag: '--version', description: 'Print the iamkit version (-v)' },
 ];
 
+/** Global flags that are switches: `--json=false` is a mistake, not a value. */
+const SWITCHES = new Set(['--json', '--debug', '--no-color', '--color', '--help', '--version']);
+
 const VALUE_FLAGS = new Map<string, 'profile' | 'host' | 'authressUrl'>([
   ['--profile', 'profile'],
   ['--host', 'host'],
@@ -60,6 +63,9 @@ export function extractGlobalFlags(argv: readonly string[]): {
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (eq !== -1 && SWITCHES.has(name)) {
+      throw new UsageError(`flag ${name} takes no value: give ${name} alone, or leave it out`);
+    }
     const valueKey = VALUE_FLAGS.get(name);
     if (valueKey) {
       let value: string | undefined;

@@ -33,6 +33,12 @@ describe('checkArgs (strict flags for every command)', () => {
     expect(() => checkArgs(['t', '-g'], args, meta)).toThrow('unknown flag -g');
     expect(() => checkArgs(['t', '--limit'], args, meta)).toThrow('flag --limit needs a value');
     expect(() => checkArgs(['t', 'u'], args, meta)).toThrow('unexpected argument "u"');
+    expect(() => checkArgs(['t', '--dry-run=false'], args, meta)).toThrow(
+      'flag --dry-run takes no value',
+    );
+    expect(() => checkArgs(['t', '--no-dry-run=1'], args, meta)).toThrow(
+      'flag --no-dry-run takes no value',
+    );
     expect(() =>
       checkArgs(['t', 'u', 'v'], args, { ...meta, rest: { name: 'x', description: '' } }),
     ).not.toThrow();

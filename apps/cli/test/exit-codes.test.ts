@@ -55,6 +55,14 @@ describe('exit codes', () => {
       [['config', 'set', 'tiledb.host'], /Missing required positional argument: VALUE/],
       [['completion', 'powershell'], /unsupported shell "powershell"/],
       [['whoami', '--profile'], /flag --profile needs a value/],
+      [['whoami', '--json=false'], /^error: flag --json takes no value/],
+      [['--debug=1', 'whoami'], /^error: flag --debug takes no value/],
+      [['login', '--authress=false'], /^error: flag --authress takes no value/],
+      [
+        ['groups', 'get', 'tiledb:/demo/x'],
+        /^error: expected tiledb:\/\/namespace\/name, got "tiledb:\/demo\/x"/,
+      ],
+      [['groups', 'get', 'TileDB:demo/x'], /^error: expected tiledb:\/\/namespace\/name/],
     ];
     for (const [args, message] of cases) {
       const result = await cli.run(args);
@@ -108,6 +116,17 @@ describe('exit codes', () => {
     const result = await cli.run(['whoami', '--host', 'http://127.0.0.1:9']);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain('check the host');
+  });
+
+  it('5: https to a plain-HTTP server: one error line and a hint naming http://', async () => {
+    const bare = cli.server.url.replace(/^http:\/\//, ''); // https:// is added to a bare host
+    const result = await cli.run(['login', '--host', bare, '--api-key', 'demo-api-key']);
+    expect(result.code).toBe(5);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines, result.stderr).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: GET https:\/\/127\.0\.0\.1:\d+\/v1\/user failed: /);
+    expect(lines[0]).toContain('ERR_SSL_WRONG_VERSION_NUMBER');
+    expect(lines[1]).toBe(`hint: the server does not speak TLS; did you mean http://${bare}?`);
   });
 
   it('--debug adds the stack and traces each request with secrets masked', async () => {
