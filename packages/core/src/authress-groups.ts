@@ -111,37 +111,41 @@ const userList = (field: 'users' | 'admins', max: number) =>
   );
 
 /**
+ * The fields of a create or update body, every rule except the size limit. A server uses
+ * it to answer an oversized group with 413 rather than 400: it checks
+ * {@link groupSerializedSize} itself after this. Clients use {@link GroupRequestSchema}.
+ */
+export const GroupRequestFieldsSchema = v.strictObject({
+  groupId: v.optional(GroupIdSchema),
+  name: v.pipe(
+    v.string('name must be a string'),
+    v.minLength(1, 'name must not be empty'),
+    v.maxLength(GROUP_NAME_MAX_LENGTH, `name must be at most ${GROUP_NAME_MAX_LENGTH} characters`),
+  ),
+  lastUpdated: v.optional(readOnly(v.string())),
+  users: userList('users', GROUP_MAX_USERS),
+  admins: userList('admins', GROUP_MAX_ADMINS),
+  links: v.optional(readOnly(AccountLinksSchema)),
+  tags: v.nullish(
+    v.record(
+      v.string(),
+      v.pipe(
+        v.string('tag values must be strings'),
+        v.maxLength(
+          GROUP_TAG_VALUE_MAX_LENGTH,
+          `tag values must be at most ${GROUP_TAG_VALUE_MAX_LENGTH} characters`,
+        ),
+      ),
+    ),
+  ),
+});
+
+/**
  * `Group` in a create or update body. `lastUpdated` and `links` are accepted (so a group
  * read from the server can be sent back as it is) and dropped by {@link toGroupRequestBody}.
  */
 export const GroupRequestSchema = v.pipe(
-  v.strictObject({
-    groupId: v.optional(GroupIdSchema),
-    name: v.pipe(
-      v.string('name must be a string'),
-      v.minLength(1, 'name must not be empty'),
-      v.maxLength(
-        GROUP_NAME_MAX_LENGTH,
-        `name must be at most ${GROUP_NAME_MAX_LENGTH} characters`,
-      ),
-    ),
-    lastUpdated: v.optional(readOnly(v.string())),
-    users: userList('users', GROUP_MAX_USERS),
-    admins: userList('admins', GROUP_MAX_ADMINS),
-    links: v.optional(readOnly(AccountLinksSchema)),
-    tags: v.nullish(
-      v.record(
-        v.string(),
-        v.pipe(
-          v.string('tag values must be strings'),
-          v.maxLength(
-            GROUP_TAG_VALUE_MAX_LENGTH,
-            `tag values must be at most ${GROUP_TAG_VALUE_MAX_LENGTH} characters`,
-          ),
-        ),
-      ),
-    ),
-  }),
+  GroupRequestFieldsSchema,
   v.check(
     (group) => groupSerializedSize(group) <= GROUP_MAX_SERIALIZED_BYTES,
     (issue) =>
@@ -176,7 +180,21 @@ export const GetGroupsQuerySchema = v.strictObject({
 });
 export type GetGroupsQuery = v.InferInput<typeof GetGroupsQuerySchema>;
 
-/** The `If-Unmodified-Since` value of an update: an ISO 8601 time, 1-32 characters. */
+/**
+ * An ISO 8601 date-time as `If-Unmodified-Since` carries it: a date, `T`, a time (seconds
+ * and their fraction optional), then `Z` or an offset such as `+02:00`. Not an HTTP-date,
+ * not a date alone, and nothing else `Date.parse` happens to read (`"1"`, `12/01/2026`).
+ */
+export const ISO_DATE_TIME_PATTERN =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+const ISO_DATE_TIME_MESSAGE =
+  'expectedLastModifiedTime must be an ISO 8601 date-time with a time zone, such as 2023-08-23T14:01:12Z or 2023-08-23T16:01:12.000+02:00';
+
+/**
+ * The `If-Unmodified-Since` value of an update: an ISO 8601 date-time
+ * ({@link ISO_DATE_TIME_PATTERN}) of 1-32 characters that is a real time.
+ */
 export const IfUnmodifiedSinceSchema = v.pipe(
   v.string('expectedLastModifiedTime must be a string or a Date'),
   v.minLength(1, 'expectedLastModifiedTime must not be empty'),
@@ -184,10 +202,8 @@ export const IfUnmodifiedSinceSchema = v.pipe(
     IF_UNMODIFIED_SINCE_MAX_LENGTH,
     `expectedLastModifiedTime must be at most ${IF_UNMODIFIED_SINCE_MAX_LENGTH} characters`,
   ),
-  v.check(
-    (value) => !Number.isNaN(Date.parse(value)),
-    'expectedLastModifiedTime must be an ISO 8601 date-time such as 2023-08-23T14:01:12Z',
-  ),
+  v.regex(ISO_DATE_TIME_PATTERN, ISO_DATE_TIME_MESSAGE),
+  v.check((value) => !Number.isNaN(Date.parse(value)), ISO_DATE_TIME_MESSAGE),
 );
 
 // ---------------------------------------------------------------------------------------
@@ -215,6 +231,14 @@ export function isGroupId(value: unknown): value is string {
   return (
     typeof value === 'string' && value.length <= GROUP_ID_MAX_LENGTH && GROUP_ID_PATTERN.test(value)
   );
+}
+
+/**
+ * True for a valid `If-Unmodified-Since` value ({@link IfUnmodifiedSinceSchema}): for callers
+ * that word their own error, such as the CLI naming its flag.
+ */
+export function isIfUnmodifiedSince(value: unknown): value is string {
+  return v.is(IfUnmodifiedSinceSchema, value);
 }
 
 /**

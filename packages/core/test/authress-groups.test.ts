@@ -4,11 +4,13 @@ import {
   GROUP_MAX_SERIALIZED_BYTES,
   GroupCollectionSchema,
   GroupIdParamSchema,
+  GroupRequestFieldsSchema,
   GroupRequestSchema,
   GroupSchema,
   groupSerializedSize,
   IfUnmodifiedSinceSchema,
   isGroupId,
+  isIfUnmodifiedSince,
   toGroupRequestBody,
 } from '@iamkit/core';
 import * as v from 'valibot';
@@ -141,5 +143,49 @@ describe('parameters and helpers', () => {
     expect(v.is(IfUnmodifiedSinceSchema, '2023-08-23T14:01:12Z')).toBe(true);
     expect(v.is(IfUnmodifiedSinceSchema, formatIfUnmodifiedSince(new Date('nope')))).toBe(false);
     expect(v.is(IfUnmodifiedSinceSchema, 'yesterday')).toBe(false);
+  });
+
+  it('If-Unmodified-Since takes an ISO 8601 date-time only, not whatever Date.parse reads', () => {
+    for (const iso of [
+      '2023-08-23T14:01:12Z',
+      '2023-08-23T14:01:12.161Z',
+      '2023-08-23T14:01:12.161000+00:00', // Python's isoformat()
+      '2023-08-23T16:01:12+02:00',
+      '2023-08-23T14:01Z',
+    ]) {
+      expect(v.is(IfUnmodifiedSinceSchema, iso), iso).toBe(true);
+      expect(isIfUnmodifiedSince(iso), iso).toBe(true);
+    }
+    for (const notIso of [
+      'Sun, 22 Nov 2026 04:58:45 GMT', // an HTTP-date
+      '1', // V8 reads it as 2001-01-01
+      '2999-01-01', // a date without a time
+      '12/01/2026', // local time, and ambiguous
+      '2023-08-23T14:01:12', // no time zone: local time
+      '2023-08-23 14:01:12Z',
+      '2023-13-23T14:01:12Z', // the right shape but no such month
+    ]) {
+      expect(isIfUnmodifiedSince(notIso), notIso).toBe(false);
+      expect(firstIssue(IfUnmodifiedSinceSchema, notIso), notIso).toEqual({
+        path: '',
+        message: expect.stringMatching(
+          /^expectedLastModifiedTime must be an ISO 8601 date-time .*such as 2023-08-23T14:01:12Z/,
+        ),
+      });
+    }
+  });
+});
+
+describe('GroupRequestFieldsSchema', () => {
+  it('has every rule of GroupRequestSchema but the size, which a server answers with 413', () => {
+    const tags: Record<string, string> = {};
+    for (let i = 0; i < 900; i++) tags[`k${i}`] = 'v'.repeat(120);
+    const big = { name: 'big', users: [], admins: [], tags };
+    expect(groupSerializedSize(big)).toBeGreaterThan(GROUP_MAX_SERIALIZED_BYTES);
+    expect(v.is(GroupRequestFieldsSchema, big)).toBe(true);
+    expect(v.is(GroupRequestSchema, big)).toBe(false);
+    expect(
+      firstIssue(GroupRequestFieldsSchema, { name: 'x', users: users(101), admins: [] }),
+    ).toEqual(firstIssue(GroupRequestSchema, { name: 'x', users: users(101), admins: [] }));
   });
 });
