@@ -125,6 +125,33 @@ function fitWidths(natural: number[], total: number): number[] {
   return widths;
 }
 
+/** A cell that is a plain number (counts): its column does not grow on later pages. */
+const NUMERIC = /^-?[\d.,]+$/;
+const HEADROOM = 8;
+
+/**
+ * Widths for a streamed table, whose layout the first page fixes: the spare terminal width
+ * is shared among the text columns (up to {@link HEADROOM} characters each), so slightly
+ * longer values on later pages ("Bulk 10" after "Bulk 9") still line up. The last column
+ * needs no share: nothing follows it. A longer value is handled by `streamLine`.
+ */
+function withHeadroom(
+  widths: readonly number[],
+  grows: readonly boolean[],
+  total: number,
+): number[] {
+  const out = [...widths];
+  const spare = total - (out.reduce((a, b) => a + b, 0) + 2 * Math.max(0, out.length - 1));
+  const growing = out.map((_, i) => i < out.length - 1 && grows[i] === true);
+  const count = growing.filter(Boolean).length;
+  if (spare <= 0 || count === 0) return out;
+  const share = Math.floor(spare / count);
+  for (let i = 0; i < out.length; i++) {
+    if (growing[i]) out[i] = out[i]! + Math.min(share, HEADROOM);
+  }
+  return out;
+}
+
 export class Output {
   readonly mode: OutputMode;
   /** stdout is a terminal (or IAMKIT_FORCE_TTY=1). */
@@ -248,14 +275,13 @@ export class Output {
           } else {
             const line = columns.map((column) => formatCell(column.value(row), false));
             if (!widths) {
-              // The first page fixes the layout; later rows truncate to it.
+              // The first page fixes the layout, with room to grow for later pages.
+              const cells = page.map((r) => columns.map((c) => formatCell(c.value(r), false)));
               const natural = columns.map((column, i) =>
-                Math.max(
-                  visibleLength(column.header),
-                  ...page.map((r) => visibleLength(formatCell(columns[i]!.value(r), false))),
-                ),
+                Math.max(visibleLength(column.header), ...cells.map((c) => visibleLength(c[i]!))),
               );
-              widths = fitWidths(natural, this.width);
+              const grows = columns.map((_, i) => cells.some((c) => !NUMERIC.test(c[i]!)));
+              widths = withHeadroom(fitWidths(natural, this.width), grows, this.width);
               this.print(
                 this.tableLine(
                   columns.map((c) => this.style.bold(c.header)),
@@ -263,7 +289,7 @@ export class Output {
                 ),
               );
             }
-            this.print(this.tableLine(line, widths));
+            this.print(this.streamLine(line, widths));
           }
           count++;
         }
@@ -315,6 +341,22 @@ export class Output {
 
   private plainRow<T>(row: T, columns: readonly Column<T>[]): string {
     return columns.map((column) => formatCell(column.value(row), true)).join('\t');
+  }
+
+  /**
+   * A row of a streamed table: a cell longer than its column pushes the rest of its line
+   * right rather than being cut, as long as the line fits the terminal. Only a line that
+   * would not fit is truncated to the layout, the last column taking what is left.
+   */
+  private streamLine(cells: readonly string[], widths: readonly number[]): string {
+    const whole = cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i]!)))
+      .join('  ')
+      .trimEnd();
+    if (visibleLength(whole) <= this.width) return whole;
+    const before = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
+    const last = Math.max(widths[widths.length - 1] ?? 0, this.width - before);
+    return this.tableLine(cells, [...widths.slice(0, -1), last]);
   }
 
   private tableLine(cells: readonly string[], widths: readonly number[]): string {

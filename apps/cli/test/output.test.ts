@@ -73,6 +73,48 @@ describe('output modes through the binary', () => {
     expect(result.stdout).toContain('…');
   });
 
+  it('--all on a terminal: later pages line up and are cut only when the line would not fit', async () => {
+    const { AuthressGroupsClient } = await import('@iamkit/authress');
+    const accessKey = cli.server.identities.serviceClients[0]?.accessKey as string;
+    const authress = new AuthressGroupsClient({
+      authressApiUrl: cli.server.authressUrl,
+      accessKey,
+    });
+    const long = `Streamed 7 ${'x'.repeat(30)}`;
+    for (const name of ['1', '2', '3', '4', '5', '10', '100'].map((n) => `Streamed ${n}`)) {
+      await authress.createGroup({ name, users: [], admins: [] });
+    }
+    await authress.createGroup({ name: long, users: [], admins: [] });
+    const env = {
+      IAMKIT_FORCE_TTY: '1',
+      AUTHRESS_URL: cli.server.authressUrl,
+      AUTHRESS_ACCESS_KEY: accessKey,
+    };
+    const args = ['authress', 'groups', 'list', '--all', '--limit', '5', '--filter', 'streamed'];
+    const wide = await cli.run([...args, '--no-color'], { env: { ...env, COLUMNS: '200' } });
+    expect(wide.code, wide.stderr).toBe(0);
+    const lines = wide.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(9);
+    expect(wide.stdout).not.toContain('…');
+    const users = lines[0]!.indexOf('USERS');
+    // "Streamed 10" and "Streamed 100" are longer than any name on page 1, yet line up.
+    for (const name of ['Streamed 10', 'Streamed 100']) {
+      const line = lines.find((l) => l.includes(`${name} `)) as string;
+      expect(line, wide.stdout).toBeDefined();
+      expect(line.indexOf(' 0 ') + 1, line).toBe(users);
+    }
+    // A name too long for the room left still prints whole: the line fits in 200 columns.
+    expect(lines.find((l) => l.includes(long))).toBeDefined();
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(200);
+
+    // On a narrow terminal the long line is cut, and no line is wider than the terminal.
+    const narrow = await cli.run([...args, '--no-color'], { env: { ...env, COLUMNS: '60' } });
+    const narrowLines = narrow.stdout.trimEnd().split('\n');
+    expect(narrow.stdout).toContain('…');
+    expect(narrow.stdout).not.toContain(long);
+    expect(Math.max(...narrowLines.map((l) => [...l].length))).toBeLessThanOrEqual(60);
+  });
+
   it('--json prints JSON only, never colour, even on a terminal', async () => {
     const result = await runInPty(['whoami', '--json']);
     expect(result.output).not.toMatch(ANSI);
