@@ -156,6 +156,7 @@ export function buildApp(options: AppOptions, builtin: readonly DomainRoutes[]):
     c.set('mock', services);
     const started = performance.now();
     let dropped = false;
+    let dropAfter = false;
     let faultId: string | undefined;
     try {
       const path = c.req.path;
@@ -170,6 +171,7 @@ export function buildApp(options: AppOptions, builtin: readonly DomainRoutes[]):
             c.res = new Response(null, { status: 500 });
             return;
           }
+          dropAfter = fault.dropAfter;
           if (fault.status !== undefined) {
             c.res = render(
               c,
@@ -184,6 +186,11 @@ export function buildApp(options: AppOptions, builtin: readonly DomainRoutes[]):
         }
       }
       await next();
+      if (dropAfter) {
+        // The request was handled (a write applied and is durable): lose only its response.
+        dropped = true;
+        c.env?.incoming?.socket?.destroy();
+      }
     } finally {
       const caller = c.var.caller;
       requestLog.add({
@@ -191,7 +198,8 @@ export function buildApp(options: AppOptions, builtin: readonly DomainRoutes[]):
         at: new Date().toISOString(),
         method: c.req.method,
         path: redactPathAndQuery(new URL(c.req.url)),
-        status: dropped ? 0 : c.res.status,
+        // dropAfter: the status the handler produced, though it never reached the client.
+        status: dropped && !dropAfter ? 0 : c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         api: c.var.api ?? apiForPath(c.req.path),
         ...(caller ? { caller: caller.api === 'tiledb' ? caller.username : caller.subject } : {}),

@@ -1,7 +1,7 @@
 /**
  * Fault rules for testing clients' retries and timeouts: latency, error statuses (with
- * `Retry-After`), dropped connections; for the next N matching requests or with a
- * probability.
+ * `Retry-After`), dropped connections (before the request is handled, or after it was
+ * handled: a lost response); for the next N matching requests or with a probability.
  */
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
@@ -25,18 +25,31 @@ export const FaultRuleSchema = v.pipe(
     status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599))),
     /** `Retry-After` header value: seconds or an HTTP date. */
     retryAfter: v.optional(v.union([v.pipe(v.number(), v.minValue(0)), v.string()])),
-    /** Close the connection without a response. */
+    /** Close the connection without a response, before the request is handled. */
     drop: v.optional(v.boolean()),
+    /**
+     * Handle the request (a write is applied), then close the connection instead of
+     * answering: a lost response.
+     */
+    dropAfter: v.optional(v.boolean()),
     /** Apply to the next N matching requests only. */
     times: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     /** Apply to each matching request with this probability (0..1). */
     probability: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
   }),
   v.check(
-    (r) => r.latencyMs !== undefined || r.status !== undefined || r.drop === true,
-    'a fault needs latencyMs, status or drop',
+    (r) =>
+      r.latencyMs !== undefined ||
+      r.status !== undefined ||
+      r.drop === true ||
+      r.dropAfter === true,
+    'a fault needs latencyMs, status or drop (or dropAfter)',
   ),
-  v.check((r) => !(r.status !== undefined && r.drop === true), 'give status or drop, not both'),
+  v.check(
+    (r) =>
+      [r.status !== undefined, r.drop === true, r.dropAfter === true].filter(Boolean).length <= 1,
+    'give only one of status, drop and dropAfter',
+  ),
   v.check(
     (r) => typeof r.latencyMs !== 'object' || r.latencyMs.min <= r.latencyMs.max,
     'latencyMs.min must not exceed latencyMs.max',
@@ -58,7 +71,10 @@ export interface FaultAction {
   latencyMs: number;
   status?: number;
   retryAfter?: string;
+  /** Close the connection before handling the request. */
   drop: boolean;
+  /** Handle the request, then close the connection instead of answering. */
+  dropAfter: boolean;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -126,7 +142,12 @@ export class FaultRules {
           : typeof latency === 'number'
             ? latency
             : latency.min + Math.floor(Math.random() * (latency.max - latency.min + 1));
-      const action: FaultAction = { ruleId: rule.id, latencyMs, drop: rule.drop === true };
+      const action: FaultAction = {
+        ruleId: rule.id,
+        latencyMs,
+        drop: rule.drop === true,
+        dropAfter: rule.dropAfter === true,
+      };
       if (rule.status !== undefined) action.status = rule.status;
       if (rule.retryAfter !== undefined) action.retryAfter = String(rule.retryAfter);
       return action;
