@@ -18,6 +18,7 @@ import {
   bearerAuth,
   type ClientOptions,
   ConfigError,
+  ConflictError,
   cursorPaginator,
   type Paginator,
   PreconditionFailedError,
@@ -104,6 +105,44 @@ export class GroupModifiedError extends PreconditionFailedError {
   }
 }
 
+const ids = (list: readonly { userId: string }[]) => list.map((u) => u.userId).join('\n');
+const tagsOf = (tags: Record<string, string> | null | undefined) =>
+  JSON.stringify(Object.entries(tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Whether the stored group has the content a create sent (name, users, admins, tags). */
+function holdsWhatWasSent(stored: Group, sent: Omit<GroupRequest, 'lastUpdated' | 'links'>) {
+  return (
+    stored.groupId === sent.groupId &&
+    stored.name === sent.name &&
+    ids(stored.users) === ids(sent.users) &&
+    ids(stored.admins) === ids(sent.admins) &&
+    tagsOf(stored.tags) === tagsOf(sent.tags)
+  );
+}
+
+/** The 409 of a retried create, saying that an earlier attempt may be what created the group. */
+function retriedCreateConflict(groupId: string, cause: ConflictError, read: boolean) {
+  const error = new ConflictError({
+    status: cause.status,
+    method: cause.method,
+    url: cause.url,
+    headers: cause.headers,
+    body: cause.body,
+    requestId: cause.requestId,
+    authress: cause.authress,
+    message:
+      `${cause.message}. This create was retried (${cause.attempts} attempts), so an earlier ` +
+      `attempt may have created group ${groupId} and lost its response; ` +
+      (read
+        ? 'the group now stored differs from what was sent (another caller may have created or changed it)'
+        : 'it could not be read back to check') +
+      `. Read it with getGroup('${groupId}') before creating it again`,
+    cause,
+  });
+  error.attempts = cause.attempts;
+  return error;
+}
+
 const GROUPS = '/v1/groups';
 const GROUP = '/v1/groups/{groupId}';
 
@@ -176,17 +215,41 @@ export class AuthressGroupsClient {
    * Create a group. Pass `groupId` (starting with `grp_`) to choose the id; otherwise the
    * server generates one. Only a create with a chosen `groupId` is retried on a network
    * failure: without one, a lost response could otherwise create the group twice.
+   *
+   * When a retried create gets 409, an earlier attempt may have created the group and lost
+   * its response: the group is read, and returned if it holds what was sent. Otherwise the
+   * {@link ConflictError} says that an earlier attempt may have created it.
    */
   async createGroup(group: GroupRequest, options?: AuthressRequestOptions): Promise<Group> {
     const valid = validateRequest(GroupRequestSchema, group, 'group');
-    return this.transport.request({
-      ...options,
-      method: 'POST',
-      path: GROUPS,
-      body: toGroupRequestBody(valid),
-      responseSchema: GroupSchema,
-      idempotent: valid.groupId !== undefined,
-    });
+    const body = toGroupRequestBody(valid);
+    try {
+      return await this.transport.request({
+        ...options,
+        method: 'POST',
+        path: GROUPS,
+        body,
+        responseSchema: GroupSchema,
+        idempotent: valid.groupId !== undefined,
+      });
+    } catch (error) {
+      if (
+        body.groupId === undefined ||
+        !(error instanceof ConflictError) ||
+        (error.attempts ?? 1) <= 1
+      ) {
+        throw error;
+      }
+      const signal = options?.signal;
+      const stored = await this.getGroup(body.groupId, signal ? { signal } : {}).catch(
+        (readError: unknown) => {
+          if (signal?.aborted) throw readError;
+          return undefined;
+        },
+      );
+      if (stored && holdsWhatWasSent(stored, body)) return stored;
+      throw retriedCreateConflict(body.groupId, error, stored !== undefined);
+    }
   }
 
   /** Fetch one group. */
@@ -262,13 +325,20 @@ export class AuthressGroupsClient {
     }
   }
 
-  /** Delete a group. Users lose any role they held only through it. */
+  /**
+   * Delete a group. Users lose any role they held only through it.
+   *
+   * Not retried: if a delete applied and its response was lost, a retry would report
+   * 404 for a delete that succeeded. After a network error, read the group to find out
+   * (or call again and take a `NotFoundError` as done, if that fits).
+   */
   async deleteGroup(groupId: string, options?: AuthressRequestOptions): Promise<void> {
     await this.transport.request({
       ...options,
       method: 'DELETE',
       path: GROUP,
       params: { groupId: validateRequest(GroupIdParamSchema, groupId, 'groupId') },
+      idempotent: false,
     });
   }
 

@@ -189,6 +189,28 @@ describe('optimistic concurrency', () => {
   });
 });
 
+describe('a delete is not retried', () => {
+  it('a delete whose response was lost fails with the network error, not a 404 from a retry', async () => {
+    const group = await h.client.createGroup({ name: 'Doomed', users: [], admins: [] });
+    await h.fault({ method: 'DELETE', path: '/authress/v1/groups/*', dropAfter: true, times: 1 });
+    const error = await h.client.deleteGroup(group.groupId!).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).attempts).toBe(1);
+    expect(await h.requests('DELETE')).toHaveLength(1);
+    // It did apply: the group is gone.
+    await expect(h.client.getGroup(group.groupId!)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('nor after a 503', async () => {
+    const group = await h.client.createGroup({ name: 'Kept', users: [], admins: [] });
+    await h.fault({ method: 'DELETE', path: '/authress/v1/groups/*', status: 503, times: 1 });
+    const error = await h.client.deleteGroup(group.groupId!).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as InternalServerError).attempts).toBe(1);
+    expect((await h.client.getGroup(group.groupId!)).name).toBe('Kept');
+  });
+});
+
 describe('retries never duplicate a create', () => {
   it('a create without groupId is not retried after a dropped connection', async () => {
     await h.fault({ method: 'POST', path: '/authress/v1/groups', drop: true, times: 1 });
@@ -219,6 +241,53 @@ describe('retries never duplicate a create', () => {
     });
     expect(created.groupId).toBe('grp_retry_safe');
     expect(await allGroupIds()).toEqual(['grp_retry_safe']);
+  });
+
+  it('a retried create whose first response was lost returns the group it created', async () => {
+    // The server creates the group, then the response is lost: the retry gets 409.
+    await h.fault({ method: 'POST', path: '/authress/v1/groups', dropAfter: true, times: 1 });
+    const sent = {
+      groupId: 'grp_lost_response',
+      name: 'Lost response',
+      users: [{ userId: 'oauth2|alice' }, { userId: 'oauth2|bob' }],
+      admins: [{ userId: 'oauth2|carol' }],
+      tags: { team: 'docs' },
+    };
+    const created = await h.client.createGroup(sent);
+    expect(created).toMatchObject(sent);
+    expect(created.lastUpdated).toEqual(expect.any(String));
+    expect(await allGroupIds()).toEqual(['grp_lost_response']);
+    const posts = await h.requests('POST', '/authress/v1/groups');
+    expect(posts.map((r) => [r.status, r.dropped === true])).toEqual([
+      [201, true],
+      [409, false],
+    ]);
+  });
+
+  it('a retried create that meets a different group with its id says an earlier attempt may have created it', async () => {
+    await h.client.createGroup({ groupId: 'grp_taken', name: 'Theirs', users: [], admins: [] });
+    // The first attempt is lost on the way (never handled), the retry meets their group.
+    await h.fault({ method: 'POST', path: '/authress/v1/groups', drop: true, times: 1 });
+    const error = await h.client
+      .createGroup({ groupId: 'grp_taken', name: 'Mine', users: [], admins: [] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).status).toBe(409);
+    expect((error as ConflictError).attempts).toBe(2);
+    expect((error as ConflictError).message).toMatch(
+      /Group grp_taken already exists.*retried \(2 attempts\), so an earlier attempt may have created group grp_taken.*differs from what was sent/,
+    );
+    expect((await h.client.getGroup('grp_taken')).name).toBe('Theirs');
+  });
+
+  it('a plain duplicate (one attempt) is the ConflictError as the server worded it', async () => {
+    await h.client.createGroup({ groupId: 'grp_dup', name: 'Same', users: [], admins: [] });
+    const error = await h.client
+      .createGroup({ groupId: 'grp_dup', name: 'Same', users: [], admins: [] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).attempts).toBe(1);
+    expect((error as ConflictError).message).not.toMatch(/retried/);
   });
 
   it('reads are retried after a dropped connection', async () => {

@@ -18,6 +18,15 @@ export interface Harness {
   userToken(userId: string): Promise<string>;
   /** Adds a fault rule (`/__admin/faults`). */
   fault(rule: Record<string, unknown>): Promise<void>;
+  /** What the server journaled (`/__admin/requests`), oldest first, by method and path. */
+  requests(method: string, path?: string): Promise<JournaledRequest[]>;
+}
+
+export interface JournaledRequest {
+  method: string;
+  path: string;
+  status: number;
+  dropped?: boolean;
 }
 
 export const FAST_RETRY = { limit: 2, baseDelay: 5, maxDelay: 20 } as const;
@@ -67,6 +76,11 @@ export async function startHarness(): Promise<Harness> {
         body: JSON.stringify(rule),
       });
       if (response.status !== 201) throw new Error(`fault rule refused: ${await response.text()}`);
+    },
+    async requests(method, path) {
+      const response = await fetch(`${server.url}/__admin/requests`);
+      const { requests } = (await response.json()) as { requests: JournaledRequest[] };
+      return requests.filter((r) => r.method === method && (path === undefined || r.path === path));
     },
   };
 }

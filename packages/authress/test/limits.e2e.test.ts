@@ -103,6 +103,23 @@ describe('the client refuses bad input before sending', () => {
     expect(requestsSent).toBe(0);
   });
 
+  it('takes an ISO 8601 date-time as expectedLastModifiedTime, not whatever Date.parse reads', async () => {
+    const client = counted();
+    const group = await client.createGroup({ name: 'Guarded', users: [], admins: [] });
+    requestsSent = 0;
+    for (const notIso of ['Sun, 22 Nov 2999 04:58:45 GMT', '1', '2999-01-01', '12/01/2999']) {
+      const error = await rejection(
+        client.updateGroup(group.groupId!, group, { expectedLastModifiedTime: notIso }),
+      );
+      expect(error.path, notIso).toBe('expectedLastModifiedTime');
+      expect(error.message, notIso).toMatch(
+        /expectedLastModifiedTime must be an ISO 8601 date-time .*such as 2023-08-23T14:01:12Z/,
+      );
+    }
+    expect(requestsSent).toBe(0);
+    expect((await client.getGroup(group.groupId!)).lastUpdated).toBe(group.lastUpdated);
+  });
+
   it('exactly 100 users and 100 admins are fine', async () => {
     const group = await h.client.createGroup({
       name: 'Full',
