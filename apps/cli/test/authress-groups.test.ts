@@ -26,6 +26,32 @@ beforeEach(async () => {
 const run = (args: string[], options: RunOptions = {}) =>
   cli.run(['authress', 'groups', ...args], { ...options, env: { ...env, ...options.env } });
 
+/** Adds a fault rule to the mock server; returns its id. */
+async function addFault(rule: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${cli.server.url}/__admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** How many requests the fault rule has caught so far. */
+async function faultHits(id: string): Promise<number> {
+  const response = await fetch(`${cli.server.url}/__admin/faults`);
+  const { faults } = (await response.json()) as { faults: Array<{ id: string; hits: number }> };
+  return faults.find((f) => f.id === id)?.hits ?? 0;
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function runJson<T>(args: string[]): Promise<T> {
   const result = await run([...args, '--json']);
   expect(result.stderr).toBe('');
@@ -204,11 +230,149 @@ describe('update guards against concurrent changes', () => {
     expect((await client.getGroup(group.groupId!)).name).toBe('Mine');
   });
 
-  it('by default reads the group and sends its lastUpdated', async () => {
+  it('by default reads the group and sends its lastUpdated: a change between its read and its write is refused', async () => {
     const group = await client.createGroup({ name: 'Fresh', users: [], admins: [] });
-    const result = await runJson<Group>(['update', group.groupId!, '--admins', 'oauth2|erin']);
-    expect(result.admins).toEqual([{ userId: 'oauth2|erin' }]);
-    expect(Date.parse(result.lastUpdated!)).toBeGreaterThan(Date.parse(group.lastUpdated!));
+    const id = group.groupId!;
+    // Hold the CLI's write (it comes after its read) and change the group meanwhile.
+    const rule = await addFault({
+      method: 'PUT',
+      path: `/authress/v1/groups/${id}`,
+      latencyMs: 2500,
+      times: 1,
+    });
+    const pending = run(['update', id, '--admins', 'oauth2|erin']);
+    await waitFor(async () => (await faultHits(rule)) === 1, 'the CLI to send its update');
+    await client.updateGroup(id, { name: 'Changed meanwhile', users: [], admins: [] });
+    const stale = await pending;
+    expect(stale.stderr).toMatch(/changed since it was read/);
+    expect(stale.code).toBe(1);
+    expect(await client.getGroup(id)).toMatchObject({ name: 'Changed meanwhile', admins: [] });
+
+    // With nothing changed in between, the same command applies.
+    const result = await runJson<Group>(['update', id, '--admins', 'oauth2|erin']);
+    expect(result).toMatchObject({
+      name: 'Changed meanwhile',
+      admins: [{ userId: 'oauth2|erin' }],
+    });
+  });
+
+  it("--file: the file's lastUpdated guards the write, so a change made since it was read is kept", async () => {
+    const alice = { userId: 'oauth2|alice' };
+    const bob = { userId: 'oauth2|bob' };
+    await client.createGroup({
+      groupId: 'grp_lost_update',
+      name: 'Team',
+      users: [alice],
+      admins: [],
+    });
+    const file = join(cli.home, 'team.json');
+    const readByA = await run(['get', 'grp_lost_update', '--json']); // A reads
+    await client.updateGroup('grp_lost_update', { name: 'Team', users: [alice, bob], admins: [] }); // B adds bob
+    // A edits the file, then writes it back.
+    await writeFile(
+      file,
+      JSON.stringify({ ...JSON.parse(readByA.stdout), name: 'Team (renamed)' }),
+    );
+    const stale = await run(['update', 'grp_lost_update', '--file', file]);
+    expect(stale.stderr).toMatch(/changed since it was read/);
+    expect(stale.code).toBe(1);
+    expect(await client.getGroup('grp_lost_update')).toMatchObject({
+      name: 'Team',
+      users: [alice, bob],
+    });
+
+    // Read again, edit again: applies, and bob stays.
+    const fresh = await runJson<Group>(['get', 'grp_lost_update']);
+    await writeFile(file, JSON.stringify({ ...fresh, name: 'Team (renamed)' }));
+    const applied = await runJson<Group>(['update', 'grp_lost_update', '--file', file]);
+    expect(applied).toMatchObject({ name: 'Team (renamed)', users: [alice, bob] });
+
+    // --force writes the file whatever happened since.
+    await writeFile(file, JSON.stringify({ ...JSON.parse(readByA.stdout), name: 'Forced' }));
+    const forced = await runJson<Group>(['update', 'grp_lost_update', '--file', file, '--force']);
+    expect(forced).toMatchObject({ name: 'Forced', users: [alice] });
+  });
+
+  it('--file without lastUpdated needs --if-unmodified-since or --force', async () => {
+    const group = await client.createGroup({ name: 'Hand-written', users: [], admins: [] });
+    const file = join(cli.home, 'by-hand.json');
+    await writeFile(file, JSON.stringify({ name: 'By hand', users: [], admins: [] }));
+    const refused = await run(['update', group.groupId!, '--file', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/has no "lastUpdated".*--if-unmodified-since.*--force/);
+    expect((await client.getGroup(group.groupId!)).name).toBe('Hand-written');
+
+    const guarded = await run([
+      'update',
+      group.groupId!,
+      '--file',
+      file,
+      '--if-unmodified-since',
+      group.lastUpdated!,
+    ]);
+    expect(guarded.code).toBe(0);
+    expect((await client.getGroup(group.groupId!)).name).toBe('By hand');
+  });
+
+  it('--if-unmodified-since takes an ISO 8601 date-time only, naming the flag', async () => {
+    const group = await client.createGroup({ name: 'Dated', users: [], admins: [] });
+    for (const notIso of ['12/01/2999', 'Sun, 22 Nov 2999 04:58:45 GMT', '2999-01-01', '1']) {
+      const result = await run([
+        'update',
+        group.groupId!,
+        '--name',
+        'Changed',
+        '--if-unmodified-since',
+        notIso,
+      ]);
+      expect(result.stderr, notIso).toMatch(
+        /--if-unmodified-since takes an ISO 8601 date-time with a time zone, such as 2026-01-05T10:00:00\.000Z/,
+      );
+      expect(result.code, notIso).toBe(2);
+    }
+    expect((await client.getGroup(group.groupId!)).name).toBe('Dated');
+  });
+});
+
+describe('update --file must hold the whole group', () => {
+  it('a file without users or admins is a usage error, not a crash, and changes nothing', async () => {
+    const group = await client.createGroup({
+      name: 'Whole',
+      users: [{ userId: 'oauth2|alice' }],
+      admins: [{ userId: 'oauth2|carol' }],
+    });
+    const file = join(cli.home, 'nousers.json');
+    await writeFile(file, JSON.stringify({ name: 'only name' }));
+    const noUsers = await run(['update', group.groupId!, '--file', file]);
+    expect(noUsers.stderr).toMatch(/--file .*nousers\.json has no "users" list/);
+    expect(noUsers.stderr).not.toMatch(/Cannot read properties/);
+    expect(noUsers.code).toBe(2);
+
+    await writeFile(file, JSON.stringify({ name: 'only name', users: [] }));
+    const noAdmins = await run(['update', group.groupId!, '--file', file, '--force']);
+    expect(noAdmins.stderr).toMatch(/has no "admins" list/);
+    expect(noAdmins.code).toBe(2);
+    expect(await client.getGroup(group.groupId!)).toMatchObject({
+      name: 'Whole',
+      users: [{ userId: 'oauth2|alice' }],
+      admins: [{ userId: 'oauth2|carol' }],
+    });
+
+    // The flags may supply what the file lacks.
+    const supplied = await runJson<Group>([
+      'update',
+      group.groupId!,
+      '--file',
+      file,
+      '--admins',
+      'oauth2|dave',
+      '--force',
+    ]);
+    expect(supplied).toMatchObject({
+      name: 'only name',
+      users: [],
+      admins: [{ userId: 'oauth2|dave' }],
+    });
   });
 });
 

@@ -12,6 +12,8 @@ import {
 
 type UserRef = { userId: string };
 
+const EXAMPLE_TIME = '2026-01-05T10:00:00.000Z';
+
 function edit(list: readonly UserRef[], add?: UserRef[], remove?: UserRef[]): UserRef[] {
   const drop = new Set((remove ?? []).map((u) => u.userId));
   const out = list.filter((u) => !drop.has(u.userId));
@@ -40,7 +42,7 @@ export default defineIamkitCommand({
     'if-unmodified-since': {
       type: 'string',
       description:
-        'Apply only if the group has not changed since this ISO 8601 time (default: the lastUpdated just read)',
+        'Apply only if the group has not changed since this ISO 8601 time (default: the lastUpdated in --file, or of the group as just read)',
     },
     force: {
       type: 'boolean',
@@ -48,8 +50,15 @@ export default defineIamkitCommand({
     },
   },
   async run({ args, ctx }) {
-    if (args.force && args['if-unmodified-since'] !== undefined) {
+    const since = args['if-unmodified-since'];
+    if (args.force && since !== undefined) {
       throw new UsageError('--force and --if-unmodified-since contradict each other; pick one');
+    }
+    const { isIfUnmodifiedSince } = await import('@iamkit/core/authress-groups');
+    if (since !== undefined && !isIfUnmodifiedSince(since)) {
+      throw new UsageError(
+        `--if-unmodified-since takes an ISO 8601 date-time with a time zone, such as ${EXAMPLE_TIME}; got ${JSON.stringify(since)}`,
+      );
     }
     const fromFile = args.file === undefined ? undefined : await readGroupFile(args.file);
     const changes = {
@@ -70,16 +79,48 @@ export default defineIamkitCommand({
         'nothing to change: pass --name, --users, --admins, --add-users, --remove-users, --add-admins, --remove-admins, --tags or --file',
       );
     }
+    // With --file, the file is the group and its own lastUpdated (the time it was read,
+    // e.g. by `get --json`) guards the write: a change made since then is not overwritten.
+    let expected = args.force ? undefined : since;
+    if (fromFile !== undefined && args.file !== undefined) {
+      for (const field of ['users', 'admins'] as const) {
+        if (changes[field] === undefined && !Array.isArray(fromFile[field])) {
+          throw new UsageError(
+            `--file ${args.file} has no "${field}" list: an update replaces the whole group, so give "${field}" (use [] for none) or --${field}`,
+          );
+        }
+      }
+      if (!args.force && since === undefined) {
+        const read = (fromFile as { lastUpdated?: unknown }).lastUpdated;
+        if (read === undefined) {
+          throw new UsageError(
+            `--file ${args.file} has no "lastUpdated", so there is no telling whether the group changed since the file was written: start from \`iamkit authress groups get ${args.groupId} --json\`, or pass --if-unmodified-since TIME, or --force to overwrite`,
+          );
+        }
+        if (!isIfUnmodifiedSince(read)) {
+          throw new UsageError(
+            `"lastUpdated" in --file ${args.file} must be an ISO 8601 date-time with a time zone, such as ${EXAMPLE_TIME}, as \`get --json\` prints it; got ${JSON.stringify(read)}`,
+          );
+        }
+        expected = read;
+      }
+    }
     const client = await authressGroupsClient(ctx);
-    // Read first: the flags edit the current group, and its lastUpdated guards the write.
-    const current = await client.getGroup(args.groupId, { signal: ctx.signal });
-    // The known fields only: a field a newer server adds is not ours to send back.
-    const base: GroupRequest = fromFile ?? {
-      name: current.name,
-      users: current.users,
-      admins: current.admins,
-      ...(current.tags !== undefined && { tags: current.tags }),
-    };
+    let base: GroupRequest;
+    if (fromFile !== undefined) {
+      base = fromFile;
+    } else {
+      // Read first: the flags edit the current group, and its lastUpdated guards the write.
+      const current = await client.getGroup(args.groupId, { signal: ctx.signal });
+      // The known fields only: a field a newer server adds is not ours to send back.
+      base = {
+        name: current.name,
+        users: current.users,
+        admins: current.admins,
+        ...(current.tags !== undefined && { tags: current.tags }),
+      };
+      if (!args.force && since === undefined) expected = current.lastUpdated;
+    }
     const next: GroupRequest = {
       ...base,
       name: args.name ?? base.name,
@@ -87,7 +128,6 @@ export default defineIamkitCommand({
       admins: edit(changes.admins ?? base.admins, changes.addAdmins, changes.removeAdmins),
     };
     if (changes.tags !== undefined) next.tags = changes.tags;
-    const expected = args.force ? undefined : (args['if-unmodified-since'] ?? current.lastUpdated);
     const updated = await client.updateGroup(args.groupId, next, {
       signal: ctx.signal,
       ...(expected !== undefined && { expectedLastModifiedTime: expected }),
