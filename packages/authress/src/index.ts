@@ -11,18 +11,33 @@ export type {
   User,
   UserRequest,
 } from '@iamkit/core';
+// What a user needs alongside the client, so one install is enough: auth, a shared
+// transport, and every error class to catch.
 export {
+  AbortError,
   APIError,
   AuthenticationError,
+  type AuthStrategy,
+  authressAccessKeyAuth,
+  BadRequestError,
+  bearerAuth,
+  type ClientOptions,
   ConfigError,
   ConflictError,
+  ConnectionError,
   IamkitError,
+  InternalServerError,
   InvalidAccessKeyError,
   NotFoundError,
   PayloadTooLargeError,
   PermissionDeniedError,
   PreconditionFailedError,
+  RateLimitError,
   RequestValidationError,
+  ResponseValidationError,
+  TimeoutError,
+  Transport,
+  UnprocessableEntityError,
 } from '@iamkit/transport';
 export {
   AuthressGroupsClient,

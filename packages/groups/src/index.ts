@@ -28,13 +28,17 @@ export {
   DEFAULT_TILEDB_HOST,
   IamkitError,
   InternalServerError,
+  InvalidAccessKeyError,
   NotFoundError,
+  PayloadTooLargeError,
   PermissionDeniedError,
+  PreconditionFailedError,
   RateLimitError,
   RequestValidationError,
   ResponseValidationError,
   TimeoutError,
   Transport,
+  UnprocessableEntityError,
 } from '@iamkit/transport';
 export {
   type CreateGroupOptions,
