@@ -2,8 +2,7 @@
  * The one way our benches measure a browser bundle: esbuild (platform browser, minified ESM,
  * es2022), then gzip level 9, with a breakdown by package so a miss can be explained.
  */
-import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -19,22 +18,12 @@ function packageOf(absolutePath) {
   return local ? `@iamkit/${local[1]}` : 'bench entry';
 }
 
-const KY_PASSTHROUGH = join(dirname(fileURLToPath(import.meta.url)), 'ky-passthrough.mjs');
-/** esbuild plugin: resolve `ky` to the plain fetch call it wraps (for measuring ky's cost). */
-export const kyPassthroughPlugin = {
-  name: 'ky-passthrough',
-  setup(context) {
-    context.onResolve({ filter: /^ky$/ }, () => ({ path: KY_PASSTHROUGH }));
-  },
-};
-
 /**
  * Bundles `entry` for the browser; returns min and min+gzip bytes and minified bytes per
- * package. `{ withoutKy: true }` swaps ky for the fetch call it wraps, to measure ky's share.
+ * package.
  */
-export async function measureBrowserBundle(entry, options = {}) {
+export async function measureBrowserBundle(entry) {
   const result = await build({
-    plugins: options.withoutKy ? [kyPassthroughPlugin] : [],
     entryPoints: [entry],
     bundle: true,
     platform: 'browser',
@@ -69,7 +58,6 @@ export async function measureBrowserBundle(entry, options = {}) {
  */
 export async function reportBrowserBundle({ title, entry, goalBytes, reference }) {
   const size = await measureBrowserBundle(entry);
-  const kyFree = await measureBrowserBundle(entry, { withoutKy: true });
   console.log(title);
   console.log(`  min:      ${size.min} bytes (${kb(size.min)})`);
   console.log(`  min+gzip: ${size.gzip} bytes (${kb(size.gzip)}); goal <= ${kb(goalBytes)}`);
@@ -78,9 +66,6 @@ export async function reportBrowserBundle({ title, entry, goalBytes, reference }
   for (const [name, bytes] of size.byPackage) {
     console.log(`    ${String(bytes).padStart(7)}  ${name}`);
   }
-  console.log(
-    `  ky's share: ${size.gzip - kyFree.gzip} bytes min+gzip; with ky's one call as plain fetch the bundle would be ${kyFree.gzip} bytes (${kb(kyFree.gzip)})`,
-  );
   if (process.argv.includes('--meta')) {
     console.log('  largest files:');
     for (const [bytes, file] of size.files.slice(0, 20)) {

@@ -1,13 +1,9 @@
 // pnpm bench: (a) per-call cost of a transport GET next to raw fetch, interleaved, as ratios
 // of median wall time and client CPU time; (b) min+gzip size of a minimal browser bundle.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import ky from 'ky';
-import { kyPassthroughPlugin, measureBrowserBundle } from '../../../scripts/bundle-size.mjs';
+import { fileURLToPath } from 'node:url';
+import { measureBrowserBundle } from '../../../scripts/bundle-size.mjs';
 import { Transport } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,33 +29,9 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/**
- * The same built transport with its one ky call bundled as the plain fetch it wraps: what
- * ky itself costs per call, as distinct from what our layer costs.
- */
-async function loadTransportWithoutKy() {
-  const dir = await mkdtemp(join(tmpdir(), 'iamkit-bench-'));
-  const outfile = join(dir, 'transport-without-ky.mjs');
-  await build({
-    entryPoints: [join(here, '../dist/index.js')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    plugins: [kyPassthroughPlugin],
-    logLevel: 'warning',
-  });
-  const module = await import(pathToFileURL(outfile).href);
-  await rm(dir, { recursive: true, force: true });
-  return module.Transport;
-}
-
 async function perCall(baseUrl) {
   const url = `${baseUrl}/v2/groups/demo/bench-group`;
   const transport = new Transport({ baseUrl });
-  const TransportWithoutKy = await loadTransportWithoutKy();
-  const transportWithoutKy = new TransportWithoutKy({ baseUrl });
-  const kyClient = ky.create({ retry: 0, timeout: false, throwHttpErrors: false });
   const contenders = {
     'raw fetch': async () => {
       const response = await fetch(url, { headers: { accept: 'application/json' } });
@@ -71,16 +43,6 @@ async function perCall(baseUrl) {
         path: '/v2/groups/{namespace}/{name}',
         params: { namespace: 'demo', name: 'bench-group' },
       }),
-    'transport, ky as plain fetch': () =>
-      transportWithoutKy.request({
-        method: 'GET',
-        path: '/v2/groups/{namespace}/{name}',
-        params: { namespace: 'demo', name: 'bench-group' },
-      }),
-    'ky alone': async () => {
-      const response = await kyClient(url, { headers: { accept: 'application/json' } });
-      return JSON.parse(await response.text());
-    },
   };
   const names = Object.keys(contenders);
   for (const run of Object.values(contenders)) for (let i = 0; i < CALLS; i++) await run();
@@ -111,8 +73,6 @@ async function perCall(baseUrl) {
 }
 
 const bundleSize = () => measureBrowserBundle(join(here, 'entry-browser.js'));
-const bundleSizeWithoutKy = () =>
-  measureBrowserBundle(join(here, 'entry-browser.js'), { withoutKy: true });
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
 const server = await startServer();
@@ -134,10 +94,6 @@ try {
   console.log(`min ${size.min} B, min+gzip ${size.gzip} B (${fmt(size.gzip / 1024, 2)} KB)`);
   for (const [name, bytes] of size.byPackage)
     console.log(`  ${name.padEnd(20)} ${String(bytes).padStart(6)} B min`);
-  const kyFree = await bundleSizeWithoutKy();
-  console.log(
-    `ky's share: ${size.gzip - kyFree.gzip} B min+gzip; with ky's one call as plain fetch: ${kyFree.gzip} B (${fmt(kyFree.gzip / 1024, 2)} KB)`,
-  );
   console.log('\ngoal                               measured     status');
   const wallOk = transportRow.wallRatio <= GOAL_RATIO;
   const cpuOk = transportRow.cpuRatio <= GOAL_RATIO;
