@@ -1,7 +1,9 @@
 /**
  * Auth strategies: each turns a credential into request headers, once per attempt, so a
  * provider function can refresh a token between retries. Credentials live in closures,
- * never on a property, so an inspected or serialized strategy shows only its `kind`.
+ * never on a property, so an inspected or serialized strategy shows only its `kind`. A fixed
+ * credential answers synchronously: the transport then skips the promise and the deadline
+ * race it puts around a provider.
  */
 import { ConfigError } from './errors.js';
 
@@ -12,7 +14,8 @@ export interface AuthContext {
 
 export interface AuthStrategy {
   readonly kind: string;
-  headers(ctx: AuthContext): Promise<Record<string, string>>;
+  /** The headers of one attempt; a promise when a provider or a signer must be asked. */
+  headers(ctx: AuthContext): Record<string, string> | Promise<Record<string, string>>;
 }
 
 /** A secret value or a function (sync or async) that returns the current one. */
@@ -35,10 +38,11 @@ function checkCredential(value: unknown, what: string): string {
 
 const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
 
-function resolver(source: SecretProvider, what: string): () => Promise<string> {
+/** The current secret: the string itself (checked once), or a promise from the provider. */
+function resolver(source: SecretProvider, what: string): () => string | Promise<string> {
   if (typeof source === 'string') {
     const value = checkCredential(source, what);
-    return () => Promise.resolve(value);
+    return () => value;
   }
   if (typeof source !== 'function') throw new ConfigError(`${what} must be a string or a function`);
   return async () => {
@@ -56,11 +60,24 @@ function resolver(source: SecretProvider, what: string): () => Promise<string> {
 
 /** TileDB API key in `X-TILEDB-REST-API-KEY`: a string, or a function returning the current key. */
 export function apiKeyAuth(key: SecretProvider): AuthStrategy {
-  const current = resolver(key, 'The TileDB API key');
+  return secretHeader(key, 'The TileDB API key', 'apiKey', (value) => ({
+    [TILEDB_API_KEY_HEADER]: value,
+  }));
+}
+
+/** A strategy whose one header is built from a secret or from what its provider returns. */
+function secretHeader(
+  source: SecretProvider,
+  what: string,
+  kind: string,
+  toHeaders: (secret: string) => Record<string, string>,
+): AuthStrategy {
+  const current = resolver(source, what);
   return {
-    kind: 'apiKey',
-    async headers() {
-      return { [TILEDB_API_KEY_HEADER]: await current() };
+    kind,
+    headers() {
+      const secret = current();
+      return typeof secret === 'string' ? toHeaders(secret) : secret.then(toHeaders);
     },
   };
 }
@@ -85,7 +102,7 @@ export function basicAuth(credentials: { username: string; password: string }): 
   const value = `Basic ${base64Utf8(`${username}:${password}`)}`;
   return {
     kind: 'basic',
-    async headers() {
+    headers() {
       return { Authorization: value };
     },
   };
@@ -93,11 +110,7 @@ export function basicAuth(credentials: { username: string; password: string }): 
 
 /** `Authorization: Bearer <token>`: a string, or a function returning the current token. */
 export function bearerAuth(token: SecretProvider): AuthStrategy {
-  const current = resolver(token, 'The bearer token');
-  return {
-    kind: 'bearer',
-    async headers() {
-      return { Authorization: `Bearer ${await current()}` };
-    },
-  };
+  return secretHeader(token, 'The bearer token', 'bearer', (value) => ({
+    Authorization: `Bearer ${value}`,
+  }));
 }

@@ -174,22 +174,28 @@ const MAX_TIMER_MS = 2_147_483_647;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** The absolute URL of a redirect that stays on `from`'s origin, otherwise undefined. */
-function sameOriginRedirect(response: Response, from: string): string | undefined {
-  if (!REDIRECT_STATUSES.has(response.status)) return undefined;
-  const location = response.headers.get('location');
-  if (!location) return undefined;
-  let next: URL;
-  try {
-    next = new URL(location, from);
-  } catch {
-    return undefined;
-  }
-  return next.origin === new URL(from).origin ? next.href : undefined;
+/** An attempt that did not succeed: the error, and how long the server asked us to wait. */
+interface Failure {
+  error: IamkitError;
+  retryAfterMs?: number | undefined;
+}
+
+type AuthOutcome = Record<string, string> | AbortError | TimeoutError;
+
+/** A response and its body, read. */
+interface Received {
+  response: Response;
+  text: string;
+}
+
+/** Set when an attempt's timeout won the race against a request sent without a signal. */
+interface WireState {
+  abandoned: boolean;
 }
 
 export class Transport {
   readonly baseUrl: string;
+  readonly #origin: string;
   readonly #fetch: typeof fetch;
   readonly #auth: AuthStrategy | undefined;
   readonly #retry: ResolvedRetry;
@@ -203,6 +209,7 @@ export class Transport {
       throw new ConfigError('Transport: options.baseUrl is required');
     }
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.#origin = new URL(this.baseUrl).origin;
     if (options.fetch !== undefined && typeof options.fetch !== 'function') {
       throw new ConfigError('Transport: options.fetch must be a function');
     }
@@ -233,109 +240,99 @@ export class Transport {
   }
 
   /** Sends the request and returns the (validated) body; throws an IamkitError on failure. */
-  async request<T = unknown>(spec: RequestSpec<T>): Promise<T> {
-    return (await this.requestWithResponse(spec)).data;
+  request<T = unknown>(spec: RequestSpec<T>): Promise<T> {
+    return this.#call(spec, false) as Promise<T>;
   }
 
   /** Like {@link request}, also returning the raw Response and the request id. */
-  async requestWithResponse<T = unknown>(spec: RequestSpec<T>): Promise<ResponseWithData<T>> {
+  requestWithResponse<T = unknown>(spec: RequestSpec<T>): Promise<ResponseWithData<T>> {
+    return this.#call(spec, true) as Promise<ResponseWithData<T>>;
+  }
+
+  // One async frame around the attempts (not one per layer): each frame costs a promise and
+  // microtask hops on every call, and the transport's overhead over raw fetch is a goal.
+  async #call<T>(spec: RequestSpec<T>, withResponse: boolean): Promise<T | ResponseWithData<T>> {
+    const method = spec.method;
     let url: string | undefined;
     try {
       url = this.baseUrl + buildPath(spec.path, spec.params) + buildQuery(spec.query);
-      return await this.#send(spec, url);
+      const bodyValue = spec.bodySchema ? validateRequest(spec.bodySchema, spec.body) : spec.body;
+      const bodyText = bodyValue === undefined ? undefined : toJson(bodyValue);
+      const retry = spec.retry === undefined ? this.#retry : resolveRetry(this.#retry, spec.retry);
+      const timeout =
+        spec.timeout === undefined ? this.#timeout : resolveTimeout(spec.timeout, this.#timeout);
+      const retryableMethod =
+        spec.idempotent ??
+        ((method !== 'POST' && method !== 'PATCH') || spec.idempotencyKey !== undefined);
+      const signal = spec.signal;
+      const deadline = Date.now() + timeout.total;
+
+      for (let attempt = 1; ; attempt++) {
+        let failure: Failure;
+        if (signal?.aborted) {
+          failure = { error: abortError(signal, method, url) };
+        } else if (deadline - Date.now() <= 0) {
+          failure = { error: totalTimeout(timeout.total, method, url) };
+        } else {
+          let auth =
+            this.#auth && this.#authHeaders(this.#auth, spec, url, deadline, timeout.total);
+          if (auth instanceof Promise) auth = await auth;
+          const outcome =
+            auth instanceof IamkitError
+              ? { error: auth }
+              : await this.#attempt<T>(
+                  spec,
+                  url,
+                  this.#requestHeaders(spec, bodyText !== undefined, auth),
+                  bodyText,
+                  bodyValue,
+                  attempt,
+                  timeout,
+                  deadline,
+                );
+          if (!('error' in outcome)) return withResponse ? outcome : outcome.data;
+          failure = outcome;
+        }
+        const error = failure.error;
+        error.attempts = attempt;
+        const delay = this.#retryDelay(
+          error,
+          retry,
+          retryableMethod,
+          attempt,
+          failure.retryAfterMs,
+          deadline,
+        );
+        if (delay === undefined) throw error;
+        if (this.#hooks?.beforeRetry) {
+          await this.#hooks.beforeRetry({
+            method,
+            url: redactUrl(url),
+            attempt,
+            delayMs: delay,
+            error,
+          });
+        }
+        this.#debug?.(
+          `${method} ${redactUrl(url)} retrying in ${Math.round(delay)} ms after ${error.code}`,
+        );
+        if (!(await sleep(delay, signal))) {
+          const aborted = abortError(signal, method, url);
+          aborted.attempts = attempt;
+          throw aborted;
+        }
+      }
     } catch (error) {
       // Every failure is reported once, here: input errors and failed token providers too,
       // which are worth a log line as much as a 503.
       if (error instanceof IamkitError) {
         const where = redactUrl(url ?? this.baseUrl + spec.path);
         if (this.#hooks?.onError) {
-          await this.#hooks.onError({
-            method: spec.method,
-            url: where,
-            attempts: error.attempts ?? 0,
-            error,
-          });
+          await this.#hooks.onError({ method, url: where, attempts: error.attempts ?? 0, error });
         }
-        this.#debug?.(`${spec.method} ${where} failed: ${error.name}: ${error.message}`);
+        this.#debug?.(`${method} ${where} failed: ${error.name}: ${error.message}`);
       }
       throw error;
-    }
-  }
-
-  async #send<T>(spec: RequestSpec<T>, url: string): Promise<ResponseWithData<T>> {
-    const method = spec.method;
-    const bodyValue = spec.bodySchema ? validateRequest(spec.bodySchema, spec.body) : spec.body;
-    const bodyText = bodyValue === undefined ? undefined : toJson(bodyValue);
-    const retry = spec.retry === undefined ? this.#retry : resolveRetry(this.#retry, spec.retry);
-    const timeout =
-      spec.timeout === undefined ? this.#timeout : resolveTimeout(spec.timeout, this.#timeout);
-    const retryableMethod =
-      spec.idempotent ??
-      ((method !== 'POST' && method !== 'PATCH') || spec.idempotencyKey !== undefined);
-    const signal = spec.signal;
-    const deadline = Date.now() + timeout.total;
-
-    for (let attempt = 1; ; attempt++) {
-      let error: IamkitError;
-      let retryAfterMs: number | undefined;
-      if (signal?.aborted) {
-        error = abortError(signal, method, url);
-      } else if (deadline - Date.now() <= 0) {
-        error = totalTimeout(timeout.total, method, url);
-      } else {
-        const headers = await this.#requestHeaders(
-          spec,
-          url,
-          bodyText !== undefined,
-          deadline,
-          timeout.total,
-        );
-        const outcome =
-          headers instanceof IamkitError
-            ? { ok: false as const, error: headers, retryAfterMs: undefined }
-            : await this.#attempt<T>(
-                spec,
-                url,
-                headers,
-                bodyText,
-                bodyValue,
-                attempt,
-                timeout,
-                deadline,
-              );
-        if (outcome.ok) return outcome.result;
-        error = outcome.error;
-        retryAfterMs = outcome.retryAfterMs;
-      }
-      error.attempts = attempt;
-      const delay = this.#retryDelay(
-        error,
-        retry,
-        retryableMethod,
-        attempt,
-        retryAfterMs,
-        deadline,
-      );
-      if (delay === undefined) throw error;
-      if (this.#hooks?.beforeRetry) {
-        await this.#hooks.beforeRetry({
-          method,
-          url: redactUrl(url),
-          attempt,
-          delayMs: delay,
-          error,
-        });
-      }
-      this.#debug?.(
-        `${method} ${redactUrl(url)} retrying in ${Math.round(delay)} ms after ${error.code}`,
-      );
-      try {
-        await sleep(delay, signal);
-      } catch {
-        const aborted = abortError(signal, method, url);
-        aborted.attempts = attempt;
-        throw aborted;
-      }
     }
   }
 
@@ -361,43 +358,66 @@ export class Transport {
   }
 
   /**
-   * The headers of one attempt, auth included. A token provider is bounded by the caller's
-   * signal and the overall deadline like the request itself: a hung provider must not hang
-   * the call. Returns the AbortError or TimeoutError instead of throwing it.
+   * The auth strategy's headers for one attempt. A provider's promise is bounded by the
+   * caller's signal and the overall deadline like the request itself: a hung provider must not
+   * hang the call. Returns the AbortError or TimeoutError instead of throwing it.
    */
-  async #requestHeaders(
+  #authHeaders(
+    auth: AuthStrategy,
     spec: RequestSpec<unknown>,
     url: string,
-    hasBody: boolean,
     deadline: number,
     totalMs: number,
-  ): Promise<Record<string, string> | AbortError | TimeoutError> {
+  ): AuthOutcome | Promise<AuthOutcome> {
+    const { method, signal } = spec;
+    const failed = (error: unknown): never => {
+      if (error instanceof IamkitError) throw error;
+      throw new ConfigError(`The "${auth.kind}" auth strategy failed to produce headers`, {
+        cause: error,
+      });
+    };
+    let produced: Record<string, string> | PromiseLike<Record<string, string>>;
+    try {
+      produced = auth.headers({ url, method });
+    } catch (error) {
+      return failed(error);
+    }
+    // A custom strategy may return any thenable, not only a native promise.
+    if (typeof (produced as { then?: unknown }).then !== 'function') {
+      return produced as Record<string, string>;
+    }
+    const work = Promise.resolve(produced);
+    return new Promise<AuthOutcome>((resolve, reject) => {
+      if (signal?.aborted) return resolve(abortError(signal, method, url));
+      const disarm = watch(signal, deadline - Date.now(), (timedOut) =>
+        resolve(timedOut ? totalTimeout(totalMs, method, url) : abortError(signal, method, url)),
+      );
+      work.then(
+        (headers) => {
+          disarm();
+          resolve(headers);
+        },
+        (error: unknown) => {
+          disarm();
+          reject(error);
+        },
+      );
+    }).catch(failed);
+  }
+
+  /** The headers of one attempt: defaults, then auth, then the call's own. */
+  #requestHeaders(
+    spec: RequestSpec<unknown>,
+    hasBody: boolean,
+    auth: Record<string, string> | undefined,
+  ): Record<string, string> {
     const headers = { ...this.#headers };
     if (hasBody) headers['content-type'] = 'application/json';
-    if (this.#auth) {
-      const auth = this.#auth;
-      let authHeaders: Record<string, string> | AbortError | TimeoutError;
-      try {
-        authHeaders = await bounded(
-          auth.headers({ url, method: spec.method }),
-          spec,
-          url,
-          deadline,
-          totalMs,
-        );
-      } catch (error) {
-        if (error instanceof IamkitError) throw error;
-        throw new ConfigError(`The "${auth.kind}" auth strategy failed to produce headers`, {
-          cause: error,
-        });
-      }
-      if (authHeaders instanceof IamkitError) return authHeaders;
-      for (const [name, value] of Object.entries(authHeaders)) headers[name.toLowerCase()] = value;
-    }
-    if (spec.headers) {
-      for (const [name, value] of Object.entries(spec.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = value;
-      }
+    for (const name in auth) headers[name.toLowerCase()] = auth[name] as string;
+    const own = spec.headers;
+    for (const name in own) {
+      const value = own[name];
+      if (value !== undefined) headers[name.toLowerCase()] = value;
     }
     if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
     const unsendable = unsendableHeader(headers);
@@ -414,49 +434,49 @@ export class Transport {
     attempt: number,
     timeout: ResolvedTimeout,
     deadline: number,
-  ): Promise<
-    | { ok: true; result: ResponseWithData<T> }
-    | { ok: false; error: IamkitError; retryAfterMs?: number | undefined }
-  > {
-    const method = spec.method;
-    const signal = spec.signal;
+  ): Promise<ResponseWithData<T> | Failure> {
+    const { method, signal } = spec;
     const remaining = deadline - Date.now();
     const phase: 'attempt' | 'total' = timeout.attempt <= remaining ? 'attempt' : 'total';
-    const limit = phase === 'attempt' ? timeout.attempt : remaining;
-    const controller = new AbortController();
+    const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
+    const expiry = (cause?: unknown): Failure => ({
+      error: new TimeoutError(
+        `${method} ${redactUrl(url)} timed out after ${budget} ms (${phase === 'attempt' ? 'per-attempt timeout' : 'overall deadline'})`,
+        { phase, timeoutMs: budget, method, url: redactUrl(url), cause },
+      ),
+    });
+    // With a caller's signal, the attempt gets its own controller that follows it, and a
+    // timeout aborts the request as well. Without one, no signal is passed to fetch:
+    // following a signal costs Node's fetch about as much as all of our own per-call work
+    // (decisions.md), so the timeout ends the attempt by winning a race, and the abandoned
+    // request releases its connection when its answer arrives or the runtime gives up.
+    const controller = signal ? new AbortController() : undefined;
+    const wire: WireState = { abandoned: false };
     let timedOut = false;
-    const timer =
-      limit < MAX_TIMER_MS
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, limit)
-        : undefined;
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let expire: ((failure: Failure) => void) | undefined;
+    const expired = controller
+      ? undefined
+      : new Promise<Failure>((resolve) => {
+          expire = resolve;
+        });
+    const disarm = watch(signal, phase === 'attempt' ? timeout.attempt : remaining, (timer) => {
+      timedOut = timer;
+      if (controller) {
+        controller.abort(timer ? undefined : signal?.reason);
+      } else {
+        wire.abandoned = true;
+        expire?.(expiry());
+      }
+    });
     // An abort that landed while the headers were being prepared fired no event for us.
-    if (signal?.aborted) controller.abort(signal.reason);
+    if (signal?.aborted) controller?.abort(signal.reason);
     const started = Date.now();
     const secretsOf = () => collectSecretValues(headers, bodyValue, spec.query);
-    const failure = (error: unknown) => {
-      if (timedOut) {
-        const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
-        return new TimeoutError(
-          `${method} ${redactUrl(url)} timed out after ${budget} ms (${phase === 'attempt' ? 'per-attempt timeout' : 'overall deadline'})`,
-          { phase, timeoutMs: budget, method, url: redactUrl(url), cause: error },
-        );
-      }
-      if (signal?.aborted) return abortError(signal, method, url);
-      const secrets = secretsOf();
-      return new ConnectionError(
-        `${method} ${redactUrl(url)} failed: ${scrubText(describeNetworkError(error), secrets)}`,
-        { method, url: redactUrl(url), cause: sanitizeCause(error, secrets) },
-      );
-    };
+    const hooks = this.#hooks;
     try {
-      if (this.#hooks?.beforeRequest) {
+      if (hooks?.beforeRequest) {
         let sent: { value: unknown } | undefined;
-        await this.#hooks.beforeRequest({
+        await hooks.beforeRequest({
           method,
           url: redactUrl(url),
           headers: redactHeaders(headers),
@@ -472,53 +492,33 @@ export class Transport {
       this.#debug?.(
         `→ ${method} ${redactUrl(url)} attempt ${attempt} ${JSON.stringify(redactHeaders(headers))}`,
       );
-      // Redirects are followed here, and only within the base URL's origin: fetch would
-      // forward custom credential headers (X-TILEDB-REST-API-KEY) to any host a server names.
-      let target = url;
-      let hopMethod: HttpMethod = method;
-      let hopBody = bodyText;
-      let response: Response | undefined;
-      let text = '';
-      for (let hop = 0; response === undefined; hop++) {
-        let answer: Response;
-        try {
-          answer = await this.#fetch(target, {
-            method: hopMethod,
-            headers,
-            redirect: 'manual',
-            signal: controller.signal,
-            ...(hopBody === undefined ? {} : { body: hopBody }),
-          });
-          if (answer.type === 'opaqueredirect') {
-            return {
-              ok: false,
-              error: new ConnectionError(
-                `${method} ${redactUrl(url)} was redirected, and this runtime hides where to; not followed, so the credentials stay with ${new URL(url).origin}`,
-                { method, url: redactUrl(url) },
-              ),
-            };
-          }
-          const next = hop < MAX_REDIRECTS ? sameOriginRedirect(answer, target) : undefined;
-          if (next === undefined) {
-            response = answer;
-            text = await answer.text();
-            break;
-          }
-          await answer.body?.cancel();
-          // 303, and 301/302 after a POST, continue as a GET without a body (as fetch would).
-          if (answer.status === 303 || (answer.status <= 302 && hopMethod === 'POST')) {
-            hopMethod = 'GET';
-            hopBody = undefined;
-          }
-          target = next;
-        } catch (error) {
-          return { ok: false, error: failure(error) };
-        }
+      const init: RequestInit = { method, headers, redirect: 'manual' };
+      if (controller) init.signal = controller.signal;
+      if (bodyText !== undefined) init.body = bodyText;
+      let received: Received | Failure | undefined;
+      try {
+        const sending = this.#exchange(method, url, init, wire);
+        received = await (expired ? Promise.race([sending, expired]) : sending);
+      } catch (error) {
+        if (timedOut) return expiry(error);
+        if (signal?.aborted) return { error: abortError(signal, method, url) };
+        const secrets = secretsOf();
+        const message = `${method} ${redactUrl(url)} failed: ${scrubText(describeNetworkError(error), secrets)}`;
+        return {
+          error: new ConnectionError(message, {
+            method,
+            url: redactUrl(url),
+            cause: sanitizeCause(error, secrets),
+          }),
+        };
       }
+      // (undefined: abandoned after its timeout, which has already won the race)
+      if (received === undefined || 'error' in received) return received ?? expiry();
+      const { response, text } = received;
       const requestId = requestIdFromHeaders(response.headers);
-      if (this.#hooks?.afterResponse) {
+      if (hooks?.afterResponse) {
         let body: { value: unknown } | undefined;
-        await this.#hooks.afterResponse({
+        await hooks.afterResponse({
           method,
           url: redactUrl(url),
           status: response.status,
@@ -537,18 +537,60 @@ export class Transport {
       );
       if (response.ok) {
         const data = parseSuccess(spec, url, response, text, secretsOf);
-        if (data instanceof ResponseValidationError) return { ok: false, error: data };
-        return { ok: true, result: { data, response, requestId } };
+        return data instanceof ResponseValidationError
+          ? { error: data }
+          : { data, response, requestId };
       }
       const retryAfterMs = parseRetryAfter(response.headers);
-      return {
-        ok: false,
-        error: buildApiError(method, url, response, text, requestId, retryAfterMs, secretsOf()),
+      const error = buildApiError(
+        method,
+        url,
+        this.#origin,
+        response,
+        text,
+        requestId,
         retryAfterMs,
-      };
+        secretsOf(),
+      );
+      return { error, retryAfterMs };
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      disarm();
+    }
+  }
+
+  /**
+   * One attempt on the wire: fetch, following redirects only within the base URL's origin
+   * (fetch would forward custom credential headers such as X-TILEDB-REST-API-KEY to any host
+   * a server names), then the body as text. Throws what fetch throws.
+   */
+  async #exchange(
+    method: HttpMethod,
+    url: string,
+    init: RequestInit,
+    wire: WireState,
+  ): Promise<Received | Failure | undefined> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      if (wire.abandoned) return undefined;
+      const response = await this.#fetch(target, init);
+      if (wire.abandoned) {
+        // The attempt timed out while this was on its way: nobody reads it.
+        response.body?.cancel().catch(() => undefined);
+        return undefined;
+      }
+      if (response.type === 'opaqueredirect') {
+        const message = `${method} ${redactUrl(url)} was redirected, and this runtime hides where to; not followed, so the credentials stay with ${this.#origin}`;
+        return { error: new ConnectionError(message, { method, url: redactUrl(url) }) };
+      }
+      const next = hop < MAX_REDIRECTS ? redirectLocation(response, target) : undefined;
+      if (!next || next.origin !== this.#origin) return { response, text: await response.text() };
+      await response.body?.cancel();
+      // 303, and 301/302 after a POST, continue as a GET without a body (as fetch would).
+      if (response.status === 303 || (response.status <= 302 && init.method === 'POST')) {
+        init.method = 'GET';
+        delete init.body;
+      }
+      target = next.href;
     }
   }
 }
@@ -628,17 +670,36 @@ function buildUserAgent(prefix: string | undefined): string | undefined {
   return [prefix, `iamkit-transport/${VERSION}`, runtime].filter(Boolean).join(' ');
 }
 
-const PARAM = /\{([^{}]+)\}/g;
+const PARAM = /\{([^{}]+)\}/;
+const TEMPLATE_CACHE_LIMIT = 512;
+const compiledTemplates = new Map<string, string[]>();
+
+/**
+ * A path template split once into text and parameter names (`['/v2/groups/', 'namespace',
+ * '/', 'name', '']`: even indexes are text, odd ones names). Templates are a client's fixed
+ * strings, so each is parsed once rather than by a regex replace on every call.
+ */
+function compileTemplate(template: string): string[] {
+  let parts = compiledTemplates.get(template);
+  if (parts === undefined) {
+    if (!template.startsWith('/')) {
+      throw new RequestValidationError('path', [
+        { path: 'path', message: `the path template must start with "/": ${template}` },
+      ]);
+    }
+    parts = template.split(PARAM);
+    if (compiledTemplates.size >= TEMPLATE_CACHE_LIMIT) compiledTemplates.clear();
+    compiledTemplates.set(template, parts);
+  }
+  return parts;
+}
 
 /** Fills a path template; every value becomes exactly one encoded segment. */
 export function buildPath(template: string, params: Record<string, string> | undefined): string {
-  if (!template.startsWith('/')) {
-    throw new RequestValidationError('path', [
-      { path: 'path', message: `the path template must start with "/": ${template}` },
-    ]);
-  }
-  let used = 0;
-  const path = template.replace(PARAM, (_match, name: string) => {
+  const parts = compileTemplate(template);
+  let path = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
     const value = params?.[name];
     const problem =
       value === undefined
@@ -655,14 +716,12 @@ export function buildPath(template: string, params: Record<string, string> | und
         { path: name, message: `path parameter ${problem}` },
       ]);
     }
-    used++;
-    return encodeURIComponent(value as string);
-  });
-  if (params && Object.keys(params).length !== used) {
-    const unknown = Object.keys(params).filter((name) => !template.includes(`{${name}}`));
-    if (unknown.length > 0) {
-      throw new RequestValidationError(unknown[0] as string, [
-        { path: unknown[0] as string, message: `not a parameter of ${template}` },
+    path += encodeURIComponent(value as string) + parts[i + 1];
+  }
+  for (const name in params) {
+    if (!parts.some((part, index) => index % 2 === 1 && part === name)) {
+      throw new RequestValidationError(name, [
+        { path: name, message: `not a parameter of ${template}` },
       ]);
     }
   }
@@ -758,24 +817,35 @@ function parseSuccess<T>(
   });
 }
 
-/** Why a 3xx became an error: where it pointed (origin and path only), and that it was not followed. */
-function redirectDetail(response: Response, url: string): string | undefined {
+/**
+ * Where a 3xx response points, resolved against `from`: null when its Location is unusable,
+ * undefined when it is not a redirect.
+ */
+function redirectLocation(response: Response, from: string): URL | null | undefined {
   if (!REDIRECT_STATUSES.has(response.status)) return undefined;
   const location = response.headers.get('location');
   if (!location) return undefined;
   try {
-    const next = new URL(location, url);
-    return next.origin === new URL(url).origin
-      ? `too many redirects (more than ${MAX_REDIRECTS})`
-      : `redirected to ${next.origin}${next.pathname}, another origin; not followed, so the credentials are not sent there (use that host as baseUrl if you trust it)`;
+    return new URL(location, from);
   } catch {
-    return `redirected to an invalid location`;
+    return null;
   }
+}
+
+/** Why a 3xx became an error: where it pointed (origin and path only), and that it was not followed. */
+function redirectDetail(response: Response, url: string, origin: string): string | undefined {
+  const next = redirectLocation(response, url);
+  if (next === undefined) return undefined;
+  if (next === null) return 'redirected to an invalid location';
+  return next.origin === origin
+    ? `too many redirects (more than ${MAX_REDIRECTS})`
+    : `redirected to ${next.origin}${next.pathname}, another origin; not followed, so the credentials are not sent there (use that host as baseUrl if you trust it)`;
 }
 
 function buildApiError(
   method: HttpMethod,
   url: string,
+  origin: string,
   response: Response,
   text: string,
   headerRequestId: string | undefined,
@@ -798,11 +868,11 @@ function buildApiError(
         ? scrubText(parsed.length > 4096 ? `${parsed.slice(0, 4096)}…` : parsed, secrets)
         : scrubDeep(redactSecrets(parsed), secrets);
   }
-  const tiledb = tiledbFields(body);
-  const authress = authressFields(body);
+  const tiledb = pickFields<TileDBErrorFields>(body, TILEDB_ERROR_FIELDS);
+  const authress = pickFields<AuthressErrorFields>(body, AUTHRESS_ERROR_FIELDS);
   const requestId = headerRequestId ?? tiledb?.request_id ?? authress?.errorId;
   const detail =
-    redirectDetail(response, url) ??
+    redirectDetail(response, url, origin) ??
     tiledb?.message ??
     authress?.title ??
     (typeof body === 'string' && !/^\s*</.test(body) ? body.slice(0, 200).trim() : undefined);
@@ -867,77 +937,37 @@ function toJson(body: unknown): string {
   }
 }
 
-/**
- * `work`, unless the caller's signal aborts or the overall deadline passes first: then the
- * AbortError or TimeoutError, returned rather than thrown. `work` is left to settle alone.
- */
-function bounded<T>(
-  work: Promise<T>,
-  spec: RequestSpec<unknown>,
-  url: string,
-  deadline: number,
-  totalMs: number,
-): Promise<T | AbortError | TimeoutError> {
-  const signal = spec.signal;
-  const left = deadline - Date.now();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      settle();
-      resolve(abortError(signal, spec.method, url));
-    };
-    const timer =
-      left < MAX_TIMER_MS
-        ? setTimeout(() => {
-            settle();
-            resolve(totalTimeout(totalMs, spec.method, url));
-          }, left)
-        : undefined;
-    const settle = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        settle();
-        resolve(value);
-      },
-      (error: unknown) => {
-        settle();
-        reject(error);
-      },
-    );
-  });
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function tiledbFields(body: unknown): TileDBErrorFields | undefined {
+// The API's own error fields, by the type each must have: TileDB `Error`, Authress `ResponseError`.
+const TILEDB_ERROR_FIELDS = {
+  code: 'number',
+  message: 'string',
+  request_id: 'string',
+  validation_error: 'object',
+};
+const AUTHRESS_ERROR_FIELDS = { title: 'string', errorCode: 'string', errorId: 'string' };
+
+/** The fields of `body` that have the type `types` names; undefined when there are none. */
+function pickFields<T>(body: unknown, types: Record<string, string>): T | undefined {
   if (!isRecord(body)) return undefined;
-  const out: TileDBErrorFields = {};
-  if (typeof body['code'] === 'number') out.code = body['code'];
-  if (typeof body['message'] === 'string') out.message = body['message'];
-  if (typeof body['request_id'] === 'string') out.request_id = body['request_id'];
-  const validation = body['validation_error'];
-  if (isRecord(validation) && Array.isArray(validation['fields'])) {
-    out.validation_error = validation as TileDBErrorFields['validation_error'] & object;
+  const out: Record<string, unknown> = {};
+  let found = false;
+  for (const key in types) {
+    const value = body[key];
+    // validation_error counts only in its documented shape: { fields: [...] }.
+    if (typeof value !== types[key] || (key === 'validation_error' && !validationShape(value)))
+      continue;
+    out[key] = value;
+    found = true;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return found ? (out as T) : undefined;
 }
 
-function authressFields(body: unknown): AuthressErrorFields | undefined {
-  if (!isRecord(body)) return undefined;
-  const out: AuthressErrorFields = {};
-  if (typeof body['title'] === 'string') out.title = body['title'];
-  if (typeof body['errorCode'] === 'string') out.errorCode = body['errorCode'];
-  if (typeof body['errorId'] === 'string') out.errorId = body['errorId'];
-  return Object.keys(out).length > 0 ? out : undefined;
+function validationShape(value: unknown): boolean {
+  return isRecord(value) && Array.isArray(value['fields']);
 }
 
 function abortError(signal: AbortSignal | undefined, method: string, url: string): AbortError {
@@ -982,20 +1012,39 @@ function sanitizeCause(error: unknown, secrets: readonly string[]): unknown {
   return copy;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+/** Waits `ms`; resolves false instead when the caller's signal aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    watch(signal, Math.min(ms, MAX_TIMER_MS - 1), resolve);
   });
+}
+
+/**
+ * Calls `onFire(true)` when `ms` have passed (never, when `ms` is beyond a timer's range:
+ * Infinity) or `onFire(false)` when `signal` aborts, whichever comes first, and only once.
+ * Returns the function that disarms both.
+ */
+function watch(
+  signal: AbortSignal | undefined,
+  ms: number,
+  onFire: (timedOut: boolean) => void,
+): () => void {
+  const onAbort = () => {
+    disarm();
+    onFire(false);
+  };
+  const timer =
+    ms < MAX_TIMER_MS
+      ? setTimeout(() => {
+          disarm();
+          onFire(true);
+        }, ms)
+      : undefined;
+  const disarm = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return disarm;
 }

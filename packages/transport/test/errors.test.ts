@@ -212,21 +212,52 @@ describe('failures without a response', () => {
     expect(error).toBeInstanceOf(ConnectionError);
   });
 
-  it('throws TimeoutError (attempt) when the server is too slow', async () => {
+  it('throws TimeoutError (attempt) when the server is too slow, and ignores its late answer', async () => {
     server.setHandler((_req, res) => {
-      setTimeout(() => sendJson(res, 200, {}), 500);
+      setTimeout(() => sendJson(res, 200, {}), 300);
     });
+    const answers: number[] = [];
     const started = performance.now();
-    const error = (await new Transport({ baseUrl: server.url, retry: false, timeout: 60 })
+    const error = (await new Transport({
+      baseUrl: server.url,
+      retry: false,
+      timeout: 60,
+      hooks: { afterResponse: (event) => void answers.push(event.status) },
+    })
       .request({ method: 'GET', path: '/slow' })
       .catch((e: unknown) => e)) as TimeoutError;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.code).toBe('timeout');
     expect(error.phase).toBe('attempt');
     expect(error.timeoutMs).toBe(60);
-    // The original is kept: what fetch threw when the timer aborted it.
+    // Sent without a signal, the attempt lost a race: there is no fetch error to keep.
+    expect(error.cause).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(250);
+    // The answer that comes after the timeout is released, never reported as a response.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(answers).toEqual([]);
+  });
+
+  it('with a caller signal, a timeout aborts the request itself and keeps what fetch threw', async () => {
+    let closedEarly = false;
+    server.setHandler((_req, res) => {
+      res.on('close', () => {
+        closedEarly ||= !res.writableEnded;
+      });
+      setTimeout(() => {
+        if (!res.destroyed) sendJson(res, 200, {});
+      }, 300);
+    });
+    const started = performance.now();
+    const error = (await new Transport({ baseUrl: server.url, retry: false, timeout: 60 })
+      .request({ method: 'GET', path: '/slow', signal: new AbortController().signal })
+      .catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.phase).toBe('attempt');
     expect(error.cause).toBeInstanceOf(Error);
-    expect(performance.now() - started).toBeLessThan(400);
+    expect(performance.now() - started).toBeLessThan(250);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closedEarly).toBe(true);
   });
 
   it('times out a body that stalls after the headers', async () => {
