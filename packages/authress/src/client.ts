@@ -13,6 +13,7 @@ import {
   toGroupRequestBody,
 } from '@iamkit/core/authress-groups';
 import {
+  type APIError,
   type AuthStrategy,
   authressAccessKeyAuth,
   bearerAuth,
@@ -63,6 +64,12 @@ export type ListAllGroupsParams = Omit<GetGroupsQuery, 'cursor'> & {
   cursor?: string | undefined;
 };
 
+/** The response an API error describes, for an error that rewords it. */
+function responseOf(cause: APIError) {
+  const { status, method, url, headers, body, requestId, authress } = cause;
+  return { status, method, url, headers, body, requestId, authress };
+}
+
 /**
  * 412 on `updateGroup`: the group changed after the `expectedLastModifiedTime` you sent.
  * Read it again, reapply your change and retry. Still a {@link PreconditionFailedError}.
@@ -76,13 +83,7 @@ export class GroupModifiedError extends PreconditionFailedError {
 
   constructor(groupId: string, expectedLastModifiedTime: string, cause: PreconditionFailedError) {
     super({
-      status: cause.status,
-      method: cause.method,
-      url: cause.url,
-      headers: cause.headers,
-      body: cause.body,
-      requestId: cause.requestId,
-      authress: cause.authress,
+      ...responseOf(cause),
       message:
         `Group ${groupId} changed since it was read (expected lastUpdated ` +
         `${expectedLastModifiedTime}); read it again, reapply the change and retry` +
@@ -123,13 +124,7 @@ function holdsWhatWasSent(stored: Group, sent: Omit<GroupRequest, 'lastUpdated' 
 /** The 409 of a retried create, saying that an earlier attempt may be what created the group. */
 function retriedCreateConflict(groupId: string, cause: ConflictError, read: boolean) {
   const error = new ConflictError({
-    status: cause.status,
-    method: cause.method,
-    url: cause.url,
-    headers: cause.headers,
-    body: cause.body,
-    requestId: cause.requestId,
-    authress: cause.authress,
+    ...responseOf(cause),
     message:
       `${cause.message}. This create was retried (${cause.attempts} attempts), so an earlier ` +
       `attempt may have created group ${groupId} and lost its response; ` +
