@@ -334,33 +334,41 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** What is wrong with a metadata value, or undefined when it can be stored. */
-function metadataValueProblem(value: unknown): string | undefined {
-  if (
-    value === null ||
-    value === undefined ||
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    isUint8Array(value) ||
-    (Array.isArray(value) && value.every((item) => typeof item === 'boolean'))
-  ) {
-    return undefined;
-  }
-  if (typeof value === 'number' || typeof value === 'bigint') return numericProblem([value]);
-  if (Array.isArray(value) && isNumericArray(value)) return numericProblem(value);
-  return `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(value)}`;
-}
+/** A scalar (boolean, number, bigint) is checked and encoded as a list of one value. */
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
-/** Why numbers cannot share one 64-bit TileDB type, or undefined when they can. */
-function numericProblem(values: Array<number | bigint>): string | undefined {
-  if (values.every((item) => typeof item === 'number')) return undefined;
+/**
+ * The one 64-bit TileDB type that holds all of `values`, or why there is none. Numbers
+ * alone are INT64 when all are safe integers, FLOAT64 otherwise; with a bigint among them,
+ * INT64 when all fit, UINT64 when all fit that.
+ */
+function numericType(
+  values: Array<number | bigint>,
+): { type: 'INT64' | 'UINT64' | 'FLOAT64' } | { problem: string } {
+  if (values.every((item) => typeof item === 'number')) {
+    return { type: values.every((item) => Number.isSafeInteger(item)) ? 'INT64' : 'FLOAT64' };
+  }
   if (values.some((item) => typeof item === 'number' && !Number.isSafeInteger(item))) {
-    return 'cannot mix bigint and fractional numbers in one value';
+    return { problem: 'cannot mix bigint and fractional numbers in one value' };
   }
   const big = values.map((item) => BigInt(item));
-  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return undefined;
-  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return undefined;
-  return 'integer out of the 64-bit range';
+  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return { type: 'INT64' };
+  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return { type: 'UINT64' };
+  return { problem: 'integer out of the 64-bit range' };
+}
+
+/** What is wrong with a metadata value, or undefined when it can be stored. */
+function metadataValueProblem(value: unknown): string | undefined {
+  if (value === null || value === undefined || typeof value === 'string' || isUint8Array(value)) {
+    return undefined;
+  }
+  const values = asList(value);
+  if (values.every((item) => typeof item === 'boolean')) return undefined;
+  if (isNumericArray(values)) {
+    const numeric = numericType(values);
+    return 'problem' in numeric ? numeric.problem : undefined;
+  }
+  return `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(value)}`;
 }
 
 /**
@@ -431,40 +439,30 @@ function encodeNumbers(type: 'INT64' | 'FLOAT64' | 'UINT64', values: Array<numbe
   return [...new Uint8Array(view.buffer)];
 }
 
-function numericType(key: string, values: Array<number | bigint>): 'INT64' | 'UINT64' | 'FLOAT64' {
-  if (values.every((item) => typeof item === 'number')) {
-    return values.every((item) => Number.isSafeInteger(item)) ? 'INT64' : 'FLOAT64';
-  }
-  const problem = numericProblem(values);
-  if (problem !== undefined) throw new TypeError(`metadata.${key}: ${problem}`);
-  const big = values.map((item) => BigInt(item));
-  return big.every((item) => item >= INT64_MIN && item <= INT64_MAX) ? 'INT64' : 'UINT64';
-}
-
 function encodeValue(key: string, value: MetadataValue): MetadataEntryRequest {
   if (typeof value === 'string') {
     const bytes = utf8Encoder.encode(value);
     return { key, type: 'STRING_UTF8', valueNum: bytes.length, value: [...bytes] };
   }
-  if (typeof value === 'boolean') return { key, type: 'BOOL', valueNum: 1, value: [value ? 1 : 0] };
   if (isUint8Array(value)) return { key, type: 'BLOB', valueNum: value.length, value: [...value] };
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    const type = numericType(key, [value]);
-    return { key, type, valueNum: 1, value: encodeNumbers(type, [value]) };
+  const values = asList(value);
+  if (values.every((item) => typeof item === 'boolean')) {
+    return {
+      key,
+      type: 'BOOL',
+      valueNum: values.length,
+      value: values.map((item) => (item ? 1 : 0)),
+    };
   }
-  if (Array.isArray(value)) {
-    if (value.every((item) => typeof item === 'boolean')) {
-      return {
-        key,
-        type: 'BOOL',
-        valueNum: value.length,
-        value: value.map((item) => (item ? 1 : 0)),
-      };
-    }
-    if (isNumericArray(value)) {
-      const type = numericType(key, value);
-      return { key, type, valueNum: value.length, value: encodeNumbers(type, value) };
-    }
+  if (isNumericArray(values)) {
+    const numeric = numericType(values);
+    if ('problem' in numeric) throw new TypeError(`metadata.${key}: ${numeric.problem}`);
+    return {
+      key,
+      type: numeric.type,
+      valueNum: values.length,
+      value: encodeNumbers(numeric.type, values),
+    };
   }
   throw new TypeError(`metadata.${key}: ${describeValue(value)} cannot be stored as metadata`);
 }
@@ -559,22 +557,15 @@ export function decodeMetadataEntry(entry: MetadataEntry): MetadataValue | undef
  * unknown type stay a `Uint8Array`.
  */
 export function fromMetadataEntries(entries: readonly MetadataEntry[] | undefined): MetadataValues {
-  const values: MetadataValues = {};
+  const pairs: Array<[string, MetadataValue]> = [];
   for (const entry of entries ?? []) {
     if (entry.key === undefined || entry.del === true) continue;
     const value = decodeMetadataEntry(entry);
-    // Defined, not assigned: a key such as `__proto__` becomes an own property like any
-    // other, instead of replacing the object's prototype.
-    if (value !== undefined) {
-      Object.defineProperty(values, entry.key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    if (value !== undefined) pairs.push([entry.key, value]);
   }
-  return values;
+  // fromEntries defines each key, never assigns it: a key such as `__proto__` becomes an
+  // own property like any other, instead of replacing the object's prototype.
+  return Object.fromEntries(pairs);
 }
 
 /** A plain `{ key: value }` config as the wire's `TileDBConfig`. */
