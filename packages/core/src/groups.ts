@@ -413,20 +413,6 @@ function describeValue(value: unknown): string {
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 const utf8Decoder = /* @__PURE__ */ new TextDecoder();
 
-/** Little-endian byte width of each fixed-size TileDB datatype we decode. */
-const FIXED_WIDTH: Record<string, number> = {
-  INT8: 1,
-  UINT8: 1,
-  BOOL: 1,
-  INT16: 2,
-  UINT16: 2,
-  INT32: 4,
-  UINT32: 4,
-  FLOAT32: 4,
-  INT64: 8,
-  UINT64: 8,
-  FLOAT64: 8,
-};
 const STRING_TYPES = new Set(['STRING_UTF8', 'STRING_ASCII', 'CHAR', 'GEOM_WKT']);
 
 function encodeNumbers(type: 'INT64' | 'FLOAT64' | 'UINT64', values: Array<number | bigint>) {
@@ -487,37 +473,36 @@ function bytesOf(value: unknown): Uint8Array | undefined {
   return Uint8Array.from(value as number[]);
 }
 
-function readNumber(view: DataView, type: string, offset: number): number | bigint {
-  switch (type) {
-    case 'INT8':
-      return view.getInt8(offset);
-    case 'UINT8':
-      return view.getUint8(offset);
-    case 'INT16':
-      return view.getInt16(offset, true);
-    case 'UINT16':
-      return view.getUint16(offset, true);
-    case 'INT32':
-      return view.getInt32(offset, true);
-    case 'UINT32':
-      return view.getUint32(offset, true);
-    case 'FLOAT32':
-      return view.getFloat32(offset, true);
-    case 'FLOAT64':
-      return view.getFloat64(offset, true);
-    default: {
-      // INT64, UINT64 and the 64-bit DATETIME_* / TIME_* types.
-      const big =
-        type === 'UINT64' ? view.getBigUint64(offset, true) : view.getBigInt64(offset, true);
-      const small = Number(big);
-      return Number.isSafeInteger(small) ? small : big;
-    }
-  }
+/** Reads one little-endian value of a fixed-size TileDB datatype at a byte offset. */
+type NumberReader = (view: DataView, offset: number) => number | bigint;
+
+/** A 64-bit integer as a `number` where that loses nothing, as a `bigint` otherwise. */
+function narrowed(big: bigint): number | bigint {
+  const small = Number(big);
+  return Number.isSafeInteger(small) ? small : big;
 }
 
-function widthOf(type: string): number | undefined {
-  if (type.startsWith('DATETIME_') || type.startsWith('TIME_')) return 8;
-  return FIXED_WIDTH[type];
+const readInt64: NumberReader = (view, offset) => narrowed(view.getBigInt64(offset, true));
+
+/** Byte width and reader of each fixed-size TileDB datatype we decode. */
+const FIXED_TYPES: Record<string, [width: number, read: NumberReader]> = {
+  INT8: [1, (view, offset) => view.getInt8(offset)],
+  UINT8: [1, (view, offset) => view.getUint8(offset)],
+  BOOL: [1, (view, offset) => view.getUint8(offset)],
+  INT16: [2, (view, offset) => view.getInt16(offset, true)],
+  UINT16: [2, (view, offset) => view.getUint16(offset, true)],
+  INT32: [4, (view, offset) => view.getInt32(offset, true)],
+  UINT32: [4, (view, offset) => view.getUint32(offset, true)],
+  FLOAT32: [4, (view, offset) => view.getFloat32(offset, true)],
+  FLOAT64: [8, (view, offset) => view.getFloat64(offset, true)],
+  INT64: [8, readInt64],
+  UINT64: [8, (view, offset) => narrowed(view.getBigUint64(offset, true))],
+};
+
+function fixedType(type: string): [width: number, read: NumberReader] | undefined {
+  // The DATETIME_* and TIME_* types are 64-bit integers.
+  if (type.startsWith('DATETIME_') || type.startsWith('TIME_')) return [8, readInt64];
+  return Object.hasOwn(FIXED_TYPES, type) ? FIXED_TYPES[type] : undefined;
 }
 
 /** Decodes one wire entry's value; `undefined` when the entry carries no value. */
@@ -538,16 +523,16 @@ export function decodeMetadataEntry(entry: MetadataEntry): MetadataValue | undef
     return undefined;
   }
   if (STRING_TYPES.has(type)) return utf8Decoder.decode(bytes);
-  const width = widthOf(type);
-  if (width === undefined || bytes.length % width !== 0) return bytes;
+  const fixed = fixedType(type);
+  if (fixed === undefined || bytes.length % fixed[0] !== 0) return bytes;
+  const [width, read] = fixed;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.length / width;
   if (type === 'BOOL') {
     const flags = [...bytes].map((byte) => byte !== 0);
     return count === 1 ? flags[0]! : flags;
   }
-  const numbers: Array<number | bigint> = [];
-  for (let index = 0; index < count; index++) numbers.push(readNumber(view, type, index * width));
+  const numbers = Array.from({ length: count }, (_, index) => read(view, index * width));
   return count === 1 && entry.valueNum !== 0 ? numbers[0]! : numbers;
 }
 
