@@ -56,7 +56,8 @@ export const GroupTagSchema = v.pipe(
 const nonEmptyString = (field: string) =>
   v.pipe(v.string(), v.minLength(1, `${field} must not be empty`));
 
-const optionalString = () => v.optional(v.string());
+/** Schemas hold no state, so every optional string field shares this one. */
+const optionalString = v.optional(v.string());
 
 /**
  * A strict request object whose issues read well: an unknown key is named as such (a
@@ -90,8 +91,8 @@ export const GroupMemberTypeRequestSchema = v.picklist(
 
 /** `GroupMember` as the server returns it. */
 export const GroupMemberSchema = v.looseObject({
-  name: v.optional(v.string()),
-  uri: v.optional(v.string()),
+  name: optionalString,
+  uri: optionalString,
   type: v.optional(GroupMemberTypeSchema),
 });
 export type GroupMember = v.InferOutput<typeof GroupMemberSchema>;
@@ -109,8 +110,8 @@ export type GroupMemberRequest = v.InferInput<typeof GroupMemberRequestSchema>;
 
 /** `MetadataEntry` as the server returns it. `value` is raw JSON (bytes, usually). */
 export const MetadataEntrySchema = v.looseObject({
-  key: v.optional(v.string()),
-  type: v.optional(v.string()),
+  key: optionalString,
+  type: optionalString,
   valueNum: v.optional(v.pipe(v.number(), v.integer())),
   value: v.optional(v.unknown()),
   del: v.optional(v.boolean()),
@@ -122,7 +123,7 @@ export const MetadataEntryRequestSchema = v.pipe(
   strictObject(
     {
       key: v.optional(nonEmptyString('key')),
-      type: optionalString(),
+      type: optionalString,
       valueNum: v.optional(
         v.pipe(
           v.number(),
@@ -167,7 +168,7 @@ export const TileDBConfigRequestSchema = strictObject(
     entries: v.optional(
       v.array(
         strictObject(
-          { key: v.optional(nonEmptyString('key')), value: optionalString() },
+          { key: v.optional(nonEmptyString('key')), value: optionalString },
           'a config entry',
         ),
       ),
@@ -182,13 +183,13 @@ export type TileDBConfigRequest = v.InferInput<typeof TileDBConfigRequestSchema>
 // ---------------------------------------------------------------------------------------
 
 const groupDetailsEntries = {
-  description: optionalString(),
+  description: optionalString,
   name: v.optional(GroupNameSchema),
   uri: v.optional(nonEmptyString('uri')),
-  logo: optionalString(),
+  logo: optionalString,
   tags: v.optional(v.array(GroupTagSchema)),
-  license_id: optionalString(),
-  license_text: optionalString(),
+  license_id: optionalString,
+  license_text: optionalString,
 };
 
 /** `GroupCreationRequest`: `POST /v2/groups/{group_namespace}`. */
@@ -210,7 +211,7 @@ export const GroupRegistrationRequestSchema = strictObject(
       {
         ...groupDetailsEntries,
         parent: v.optional(nonEmptyString('parent')),
-        region: optionalString(),
+        region: optionalString,
         access_credentials_name: v.optional(nonEmptyString('access_credentials_name')),
       },
       'group_details',
@@ -282,9 +283,9 @@ export type GroupMetadataUpdateRequest = v.InferInput<typeof GroupMetadataUpdate
 
 /** `GroupCreationResponse`: the new group's UUID, name and `tiledb://` URI. */
 export const GroupCreationResponseSchema = v.looseObject({
-  id: v.optional(v.string()),
-  name: v.optional(v.string()),
-  tiledb_uri: v.optional(v.string()),
+  id: optionalString,
+  name: optionalString,
+  tiledb_uri: optionalString,
 });
 export type GroupCreationResponse = v.InferOutput<typeof GroupCreationResponseSchema>;
 
