@@ -18,7 +18,7 @@ export const GROUP_TAG_PATTERN = /^[a-z-]+$/;
 const UINT32_MAX = 0xffff_ffff;
 
 function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+  const text = String(value);
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
@@ -529,11 +529,11 @@ export function decodeMetadataEntry(entry: MetadataEntry): MetadataValue | undef
   const [width, read] = fixed;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.length / width;
+  const numbers = Array.from({ length: count }, (_, index) => read(view, index * width));
   if (type === 'BOOL') {
-    const flags = [...bytes].map((byte) => byte !== 0);
+    const flags = numbers.map((byte) => byte !== 0);
     return count === 1 ? flags[0]! : flags;
   }
-  const numbers = Array.from({ length: count }, (_, index) => read(view, index * width));
   return count === 1 && entry.valueNum !== 0 ? numbers[0]! : numbers;
 }
 
