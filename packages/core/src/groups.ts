@@ -18,7 +18,7 @@ export const GROUP_TAG_PATTERN = /^[a-z-]+$/;
 const UINT32_MAX = 0xffff_ffff;
 
 function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+  const text = String(value);
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
@@ -56,7 +56,8 @@ export const GroupTagSchema = v.pipe(
 const nonEmptyString = (field: string) =>
   v.pipe(v.string(), v.minLength(1, `${field} must not be empty`));
 
-const optionalString = () => v.optional(v.string());
+/** Schemas hold no state, so every optional string field shares this one. */
+const optionalString = v.optional(v.string());
 
 /**
  * A strict request object whose issues read well: an unknown key is named as such (a
@@ -90,8 +91,8 @@ export const GroupMemberTypeRequestSchema = v.picklist(
 
 /** `GroupMember` as the server returns it. */
 export const GroupMemberSchema = v.looseObject({
-  name: v.optional(v.string()),
-  uri: v.optional(v.string()),
+  name: optionalString,
+  uri: optionalString,
   type: v.optional(GroupMemberTypeSchema),
 });
 export type GroupMember = v.InferOutput<typeof GroupMemberSchema>;
@@ -109,8 +110,8 @@ export type GroupMemberRequest = v.InferInput<typeof GroupMemberRequestSchema>;
 
 /** `MetadataEntry` as the server returns it. `value` is raw JSON (bytes, usually). */
 export const MetadataEntrySchema = v.looseObject({
-  key: v.optional(v.string()),
-  type: v.optional(v.string()),
+  key: optionalString,
+  type: optionalString,
   valueNum: v.optional(v.pipe(v.number(), v.integer())),
   value: v.optional(v.unknown()),
   del: v.optional(v.boolean()),
@@ -122,7 +123,7 @@ export const MetadataEntryRequestSchema = v.pipe(
   strictObject(
     {
       key: v.optional(nonEmptyString('key')),
-      type: optionalString(),
+      type: optionalString,
       valueNum: v.optional(
         v.pipe(
           v.number(),
@@ -167,7 +168,7 @@ export const TileDBConfigRequestSchema = strictObject(
     entries: v.optional(
       v.array(
         strictObject(
-          { key: v.optional(nonEmptyString('key')), value: optionalString() },
+          { key: v.optional(nonEmptyString('key')), value: optionalString },
           'a config entry',
         ),
       ),
@@ -182,13 +183,13 @@ export type TileDBConfigRequest = v.InferInput<typeof TileDBConfigRequestSchema>
 // ---------------------------------------------------------------------------------------
 
 const groupDetailsEntries = {
-  description: optionalString(),
+  description: optionalString,
   name: v.optional(GroupNameSchema),
   uri: v.optional(nonEmptyString('uri')),
-  logo: optionalString(),
+  logo: optionalString,
   tags: v.optional(v.array(GroupTagSchema)),
-  license_id: optionalString(),
-  license_text: optionalString(),
+  license_id: optionalString,
+  license_text: optionalString,
 };
 
 /** `GroupCreationRequest`: `POST /v2/groups/{group_namespace}`. */
@@ -210,7 +211,7 @@ export const GroupRegistrationRequestSchema = strictObject(
       {
         ...groupDetailsEntries,
         parent: v.optional(nonEmptyString('parent')),
-        region: optionalString(),
+        region: optionalString,
         access_credentials_name: v.optional(nonEmptyString('access_credentials_name')),
       },
       'group_details',
@@ -282,9 +283,9 @@ export type GroupMetadataUpdateRequest = v.InferInput<typeof GroupMetadataUpdate
 
 /** `GroupCreationResponse`: the new group's UUID, name and `tiledb://` URI. */
 export const GroupCreationResponseSchema = v.looseObject({
-  id: v.optional(v.string()),
-  name: v.optional(v.string()),
-  tiledb_uri: v.optional(v.string()),
+  id: optionalString,
+  name: optionalString,
+  tiledb_uri: optionalString,
 });
 export type GroupCreationResponse = v.InferOutput<typeof GroupCreationResponseSchema>;
 
@@ -334,33 +335,41 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** What is wrong with a metadata value, or undefined when it can be stored. */
-function metadataValueProblem(value: unknown): string | undefined {
-  if (
-    value === null ||
-    value === undefined ||
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    isUint8Array(value) ||
-    (Array.isArray(value) && value.every((item) => typeof item === 'boolean'))
-  ) {
-    return undefined;
-  }
-  if (typeof value === 'number' || typeof value === 'bigint') return numericProblem([value]);
-  if (Array.isArray(value) && isNumericArray(value)) return numericProblem(value);
-  return `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(value)}`;
-}
+/** A scalar (boolean, number, bigint) is checked and encoded as a list of one value. */
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
-/** Why numbers cannot share one 64-bit TileDB type, or undefined when they can. */
-function numericProblem(values: Array<number | bigint>): string | undefined {
-  if (values.every((item) => typeof item === 'number')) return undefined;
+/**
+ * The one 64-bit TileDB type that holds all of `values`, or why there is none. Numbers
+ * alone are INT64 when all are safe integers, FLOAT64 otherwise; with a bigint among them,
+ * INT64 when all fit, UINT64 when all fit that.
+ */
+function numericType(
+  values: Array<number | bigint>,
+): { type: 'INT64' | 'UINT64' | 'FLOAT64' } | { problem: string } {
+  if (values.every((item) => typeof item === 'number')) {
+    return { type: values.every((item) => Number.isSafeInteger(item)) ? 'INT64' : 'FLOAT64' };
+  }
   if (values.some((item) => typeof item === 'number' && !Number.isSafeInteger(item))) {
-    return 'cannot mix bigint and fractional numbers in one value';
+    return { problem: 'cannot mix bigint and fractional numbers in one value' };
   }
   const big = values.map((item) => BigInt(item));
-  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return undefined;
-  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return undefined;
-  return 'integer out of the 64-bit range';
+  if (big.every((item) => item >= INT64_MIN && item <= INT64_MAX)) return { type: 'INT64' };
+  if (big.every((item) => item >= 0n && item <= UINT64_MAX)) return { type: 'UINT64' };
+  return { problem: 'integer out of the 64-bit range' };
+}
+
+/** What is wrong with a metadata value, or undefined when it can be stored. */
+function metadataValueProblem(value: unknown): string | undefined {
+  if (value === null || value === undefined || typeof value === 'string' || isUint8Array(value)) {
+    return undefined;
+  }
+  const values = asList(value);
+  if (values.every((item) => typeof item === 'boolean')) return undefined;
+  if (isNumericArray(values)) {
+    const numeric = numericType(values);
+    return 'problem' in numeric ? numeric.problem : undefined;
+  }
+  return `expected a string, number, bigint, boolean, Uint8Array, array of numbers or booleans, or null to delete; got ${describeValue(value)}`;
 }
 
 /**
@@ -405,20 +414,6 @@ function describeValue(value: unknown): string {
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 const utf8Decoder = /* @__PURE__ */ new TextDecoder();
 
-/** Little-endian byte width of each fixed-size TileDB datatype we decode. */
-const FIXED_WIDTH: Record<string, number> = {
-  INT8: 1,
-  UINT8: 1,
-  BOOL: 1,
-  INT16: 2,
-  UINT16: 2,
-  INT32: 4,
-  UINT32: 4,
-  FLOAT32: 4,
-  INT64: 8,
-  UINT64: 8,
-  FLOAT64: 8,
-};
 const STRING_TYPES = new Set(['STRING_UTF8', 'STRING_ASCII', 'CHAR', 'GEOM_WKT']);
 
 function encodeNumbers(type: 'INT64' | 'FLOAT64' | 'UINT64', values: Array<number | bigint>) {
@@ -431,40 +426,30 @@ function encodeNumbers(type: 'INT64' | 'FLOAT64' | 'UINT64', values: Array<numbe
   return [...new Uint8Array(view.buffer)];
 }
 
-function numericType(key: string, values: Array<number | bigint>): 'INT64' | 'UINT64' | 'FLOAT64' {
-  if (values.every((item) => typeof item === 'number')) {
-    return values.every((item) => Number.isSafeInteger(item)) ? 'INT64' : 'FLOAT64';
-  }
-  const problem = numericProblem(values);
-  if (problem !== undefined) throw new TypeError(`metadata.${key}: ${problem}`);
-  const big = values.map((item) => BigInt(item));
-  return big.every((item) => item >= INT64_MIN && item <= INT64_MAX) ? 'INT64' : 'UINT64';
-}
-
 function encodeValue(key: string, value: MetadataValue): MetadataEntryRequest {
   if (typeof value === 'string') {
     const bytes = utf8Encoder.encode(value);
     return { key, type: 'STRING_UTF8', valueNum: bytes.length, value: [...bytes] };
   }
-  if (typeof value === 'boolean') return { key, type: 'BOOL', valueNum: 1, value: [value ? 1 : 0] };
   if (isUint8Array(value)) return { key, type: 'BLOB', valueNum: value.length, value: [...value] };
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    const type = numericType(key, [value]);
-    return { key, type, valueNum: 1, value: encodeNumbers(type, [value]) };
+  const values = asList(value);
+  if (values.every((item) => typeof item === 'boolean')) {
+    return {
+      key,
+      type: 'BOOL',
+      valueNum: values.length,
+      value: values.map((item) => (item ? 1 : 0)),
+    };
   }
-  if (Array.isArray(value)) {
-    if (value.every((item) => typeof item === 'boolean')) {
-      return {
-        key,
-        type: 'BOOL',
-        valueNum: value.length,
-        value: value.map((item) => (item ? 1 : 0)),
-      };
-    }
-    if (isNumericArray(value)) {
-      const type = numericType(key, value);
-      return { key, type, valueNum: value.length, value: encodeNumbers(type, value) };
-    }
+  if (isNumericArray(values)) {
+    const numeric = numericType(values);
+    if ('problem' in numeric) throw new TypeError(`metadata.${key}: ${numeric.problem}`);
+    return {
+      key,
+      type: numeric.type,
+      valueNum: values.length,
+      value: encodeNumbers(numeric.type, values),
+    };
   }
   throw new TypeError(`metadata.${key}: ${describeValue(value)} cannot be stored as metadata`);
 }
@@ -489,37 +474,36 @@ function bytesOf(value: unknown): Uint8Array | undefined {
   return Uint8Array.from(value as number[]);
 }
 
-function readNumber(view: DataView, type: string, offset: number): number | bigint {
-  switch (type) {
-    case 'INT8':
-      return view.getInt8(offset);
-    case 'UINT8':
-      return view.getUint8(offset);
-    case 'INT16':
-      return view.getInt16(offset, true);
-    case 'UINT16':
-      return view.getUint16(offset, true);
-    case 'INT32':
-      return view.getInt32(offset, true);
-    case 'UINT32':
-      return view.getUint32(offset, true);
-    case 'FLOAT32':
-      return view.getFloat32(offset, true);
-    case 'FLOAT64':
-      return view.getFloat64(offset, true);
-    default: {
-      // INT64, UINT64 and the 64-bit DATETIME_* / TIME_* types.
-      const big =
-        type === 'UINT64' ? view.getBigUint64(offset, true) : view.getBigInt64(offset, true);
-      const small = Number(big);
-      return Number.isSafeInteger(small) ? small : big;
-    }
-  }
+/** Reads one little-endian value of a fixed-size TileDB datatype at a byte offset. */
+type NumberReader = (view: DataView, offset: number) => number | bigint;
+
+/** A 64-bit integer as a `number` where that loses nothing, as a `bigint` otherwise. */
+function narrowed(big: bigint): number | bigint {
+  const small = Number(big);
+  return Number.isSafeInteger(small) ? small : big;
 }
 
-function widthOf(type: string): number | undefined {
-  if (type.startsWith('DATETIME_') || type.startsWith('TIME_')) return 8;
-  return FIXED_WIDTH[type];
+const readInt64: NumberReader = (view, offset) => narrowed(view.getBigInt64(offset, true));
+
+/** Byte width and reader of each fixed-size TileDB datatype we decode. */
+const FIXED_TYPES: Record<string, [width: number, read: NumberReader]> = {
+  INT8: [1, (view, offset) => view.getInt8(offset)],
+  UINT8: [1, (view, offset) => view.getUint8(offset)],
+  BOOL: [1, (view, offset) => view.getUint8(offset)],
+  INT16: [2, (view, offset) => view.getInt16(offset, true)],
+  UINT16: [2, (view, offset) => view.getUint16(offset, true)],
+  INT32: [4, (view, offset) => view.getInt32(offset, true)],
+  UINT32: [4, (view, offset) => view.getUint32(offset, true)],
+  FLOAT32: [4, (view, offset) => view.getFloat32(offset, true)],
+  FLOAT64: [8, (view, offset) => view.getFloat64(offset, true)],
+  INT64: [8, readInt64],
+  UINT64: [8, (view, offset) => narrowed(view.getBigUint64(offset, true))],
+};
+
+function fixedType(type: string): [width: number, read: NumberReader] | undefined {
+  // The DATETIME_* and TIME_* types are 64-bit integers.
+  if (type.startsWith('DATETIME_') || type.startsWith('TIME_')) return [8, readInt64];
+  return Object.hasOwn(FIXED_TYPES, type) ? FIXED_TYPES[type] : undefined;
 }
 
 /** Decodes one wire entry's value; `undefined` when the entry carries no value. */
@@ -540,16 +524,16 @@ export function decodeMetadataEntry(entry: MetadataEntry): MetadataValue | undef
     return undefined;
   }
   if (STRING_TYPES.has(type)) return utf8Decoder.decode(bytes);
-  const width = widthOf(type);
-  if (width === undefined || bytes.length % width !== 0) return bytes;
+  const fixed = fixedType(type);
+  if (fixed === undefined || bytes.length % fixed[0] !== 0) return bytes;
+  const [width, read] = fixed;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.length / width;
+  const numbers = Array.from({ length: count }, (_, index) => read(view, index * width));
   if (type === 'BOOL') {
-    const flags = [...bytes].map((byte) => byte !== 0);
+    const flags = numbers.map((byte) => byte !== 0);
     return count === 1 ? flags[0]! : flags;
   }
-  const numbers: Array<number | bigint> = [];
-  for (let index = 0; index < count; index++) numbers.push(readNumber(view, type, index * width));
   return count === 1 && entry.valueNum !== 0 ? numbers[0]! : numbers;
 }
 
@@ -559,22 +543,15 @@ export function decodeMetadataEntry(entry: MetadataEntry): MetadataValue | undef
  * unknown type stay a `Uint8Array`.
  */
 export function fromMetadataEntries(entries: readonly MetadataEntry[] | undefined): MetadataValues {
-  const values: MetadataValues = {};
+  const pairs: Array<[string, MetadataValue]> = [];
   for (const entry of entries ?? []) {
     if (entry.key === undefined || entry.del === true) continue;
     const value = decodeMetadataEntry(entry);
-    // Defined, not assigned: a key such as `__proto__` becomes an own property like any
-    // other, instead of replacing the object's prototype.
-    if (value !== undefined) {
-      Object.defineProperty(values, entry.key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    if (value !== undefined) pairs.push([entry.key, value]);
   }
-  return values;
+  // fromEntries defines each key, never assigns it: a key such as `__proto__` becomes an
+  // own property like any other, instead of replacing the object's prototype.
+  return Object.fromEntries(pairs);
 }
 
 /** A plain `{ key: value }` config as the wire's `TileDBConfig`. */

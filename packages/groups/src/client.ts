@@ -178,32 +178,6 @@ function parseArgs<O>(args: readonly unknown[], payloadCount = 0) {
 }
 
 /**
- * The per-call transport options. `credentialsName` becomes its header only where the
- * operation takes it (the metadata operations do not).
- */
-function callOptions(
-  options: WithCredentialsName & GroupsRequestOptions,
-  { credentials = true } = {},
-): GroupsRequestOptions {
-  const out: GroupsRequestOptions = {};
-  if (options.signal !== undefined) out.signal = options.signal;
-  if (options.timeout !== undefined) out.timeout = options.timeout;
-  if (options.retry !== undefined) out.retry = options.retry;
-  let headers = options.headers;
-  if (credentials) {
-    const name = validateRequest(CredentialsNameSchema, options.credentialsName, 'credentialsName');
-    if (name !== undefined) headers = { ...headers, [CREDENTIALS_HEADER]: name };
-  }
-  if (headers !== undefined) out.headers = headers;
-  return out;
-}
-
-function withConfig<T extends object>(body: T, config: TileDBConfigInput | undefined) {
-  return config === undefined ? body : { ...body, config: toTileDBConfig(config) };
-}
-
-/** Removes the per-call keys, leaving the request body's fields. */
-/**
  * The API takes the parent as a name or UUID in the group's own namespace; a
  * `tiledb://namespace/name` URI is accepted too, and one in another namespace is refused.
  */
@@ -219,17 +193,26 @@ function parentName(parent: string, namespace: string): string {
   return ref.name;
 }
 
-function bodyFields<T extends object>(options: T) {
-  const {
-    config: _config,
-    credentialsName: _credentialsName,
-    signal: _signal,
-    timeout: _timeout,
-    retry: _retry,
-    headers: _headers,
-    ...fields
-  } = options as T & WithConfig & WithCredentialsName & GroupsRequestOptions;
-  return fields;
+/**
+ * Splits a call's options into the request body's own fields, its `config` in the wire's
+ * form, and the per-call transport options. `credentialsName` becomes its header only
+ * where the operation takes it (the metadata operations do not).
+ */
+function splitOptions<T extends WithConfig & WithCredentialsName & GroupsRequestOptions>(
+  options: T,
+  { credentials = true } = {},
+) {
+  const { config, credentialsName, signal, timeout, retry, headers, ...fields } = options;
+  const name = credentials
+    ? validateRequest(CredentialsNameSchema, credentialsName, 'credentialsName')
+    : undefined;
+  const request: GroupsRequestOptions = {
+    signal,
+    timeout,
+    retry,
+    headers: name === undefined ? headers : { ...headers, [CREDENTIALS_HEADER]: name },
+  };
+  return { fields, config: config === undefined ? undefined : toTileDBConfig(config), request };
 }
 
 /**
@@ -282,12 +265,10 @@ export class GroupsClient {
   ): Promise<GroupCreationResponse>;
   async createGroup(...args: unknown[]): Promise<GroupCreationResponse> {
     const { address, options } = parseArgs<CreateGroupOptions>(args);
-    const body: GroupCreationRequest = withConfig(
-      { group_details: { ...bodyFields(options), name: address.name } },
-      options.config,
-    );
+    const { fields, config, request } = splitOptions(options);
+    const body: GroupCreationRequest = { config, group_details: { ...fields, name: address.name } };
     return this.transport.request({
-      ...callOptions(options),
+      ...request,
       method: 'POST',
       path: GROUPS,
       params: { namespace: address.namespace },
@@ -316,14 +297,14 @@ export class GroupsClient {
         },
       );
     }
-    const fields = bodyFields(options);
+    const { fields, config, request } = splitOptions(options);
     if (fields.parent !== undefined) fields.parent = parentName(fields.parent, address.namespace);
-    const body: GroupRegistrationRequest = withConfig(
-      { group_details: { ...fields, name: address.name } },
-      options.config,
-    );
+    const body: GroupRegistrationRequest = {
+      config,
+      group_details: { ...fields, name: address.name },
+    };
     await this.transport.request({
-      ...callOptions(options),
+      ...request,
       method: 'PUT',
       path: GROUPS,
       params: { namespace: address.namespace },
@@ -343,9 +324,10 @@ export class GroupsClient {
   retrieveGroup(group: GroupRef, options?: RetrieveGroupOptions): Promise<GroupContents>;
   async retrieveGroup(...args: unknown[]): Promise<GroupContents> {
     const { address, options } = parseArgs<RetrieveGroupOptions>(args);
-    const body: GroupContentsRetrievalRequest = withConfig({}, options.config);
+    const { config, request } = splitOptions(options);
+    const body: GroupContentsRetrievalRequest = { config };
     const contents = await this.transport.request({
-      ...callOptions(options),
+      ...request,
       method: 'POST',
       path: GROUP,
       params: address,
@@ -427,12 +409,13 @@ export class GroupsClient {
     changes: GroupContentsChanges | undefined,
     options: UpdateGroupContentsOptions,
   ): Promise<void> {
-    const body: GroupContentsChangesRequest = withConfig(
-      { group_changes: changes as GroupContentsChangesRequest['group_changes'] },
-      options.config,
-    );
+    const { config, request } = splitOptions(options);
+    const body: GroupContentsChangesRequest = {
+      config,
+      group_changes: changes as GroupContentsChangesRequest['group_changes'],
+    };
     await this.transport.request({
-      ...callOptions(options),
+      ...request,
       method: 'PATCH',
       path: GROUP,
       params: address,
@@ -450,9 +433,10 @@ export class GroupsClient {
   getGroupMetadata(group: GroupRef, options?: GroupMetadataOptions): Promise<MetadataValues>;
   async getGroupMetadata(...args: unknown[]): Promise<MetadataValues> {
     const { address, options } = parseArgs<GroupMetadataOptions>(args);
-    const body: GroupMetadataRetrievalRequest = withConfig({}, options.config);
+    const { config, request } = splitOptions(options, { credentials: false });
+    const body: GroupMetadataRetrievalRequest = { config };
     const metadata = await this.transport.request({
-      ...callOptions(options, { credentials: false }),
+      ...request,
       method: 'POST',
       path: GROUP_METADATA,
       params: address,
@@ -483,12 +467,13 @@ export class GroupsClient {
   async updateGroupMetadata(...args: unknown[]): Promise<void> {
     const { address, payload, options } = parseArgs<GroupMetadataOptions>(args, 1);
     const valid = validateRequest(MetadataChangesSchema, payload[0], 'metadata');
-    const body: GroupMetadataUpdateRequest = withConfig(
-      { metadata: { entries: toMetadataEntries(valid) } },
-      options.config,
-    );
+    const { config, request } = splitOptions(options, { credentials: false });
+    const body: GroupMetadataUpdateRequest = {
+      config,
+      metadata: { entries: toMetadataEntries(valid) },
+    };
     await this.transport.request({
-      ...callOptions(options, { credentials: false }),
+      ...request,
       method: 'PUT',
       path: GROUP_METADATA,
       params: address,
@@ -513,7 +498,7 @@ export class GroupsClient {
       'recursive',
     );
     await this.transport.request({
-      ...callOptions(options),
+      ...splitOptions(options).request,
       method: 'DELETE',
       path: GROUP,
       params: address,
@@ -534,7 +519,7 @@ export class GroupsClient {
     const { address, options } = parseArgs<GroupExistsOptions>(args);
     try {
       await this.transport.request({
-        ...callOptions(options),
+        ...splitOptions(options).request,
         method: 'OPTIONS',
         path: GROUP,
         params: address,
