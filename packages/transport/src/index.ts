@@ -17,8 +17,6 @@ export {
 export {
   type CloudJson,
   CloudJsonSchema,
-  DEFAULT_TILEDB_HOST,
-  normalizeTileDBHost,
   type ResolvedTileDBConfig,
   type ResolveTileDBConfigInput,
   resolveTileDBConfig,
@@ -51,6 +49,7 @@ export {
   UnprocessableEntityError,
   type ValidationIssue,
 } from './errors.js';
+export { DEFAULT_TILEDB_HOST, normalizeTileDBHost } from './host.js';
 export {
   type CursorPage,
   cursorPaginator,

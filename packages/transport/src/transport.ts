@@ -440,10 +440,7 @@ export class Transport {
     const phase: 'attempt' | 'total' = timeout.attempt <= remaining ? 'attempt' : 'total';
     const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
     const expiry = (cause?: unknown): Failure => ({
-      error: new TimeoutError(
-        `${method} ${redactUrl(url)} timed out after ${budget} ms (${phase === 'attempt' ? 'per-attempt timeout' : 'overall deadline'})`,
-        { phase, timeoutMs: budget, method, url: redactUrl(url), cause },
-      ),
+      error: timeoutError(phase, budget, method, url, cause),
     });
     // With a caller's signal, the attempt gets its own controller that follows it, and a
     // timeout aborts the request as well. Without one, no signal is passed to fetch:
@@ -977,14 +974,21 @@ function abortError(signal: AbortSignal | undefined, method: string, url: string
 }
 
 function totalTimeout(total: number, method: string, url: string): TimeoutError {
+  return timeoutError('total', total, method, url);
+}
+
+/** `cause` is what fetch threw when the timer aborted it; a race that was lost has none. */
+function timeoutError(
+  phase: 'attempt' | 'total',
+  budget: number,
+  method: string,
+  url: string,
+  cause?: unknown,
+): TimeoutError {
+  const where = redactUrl(url);
   return new TimeoutError(
-    `${method} ${redactUrl(url)} timed out after ${total} ms (overall deadline)`,
-    {
-      phase: 'total',
-      timeoutMs: total,
-      method,
-      url: redactUrl(url),
-    },
+    `${method} ${where} timed out after ${budget} ms (${phase === 'attempt' ? 'per-attempt timeout' : 'overall deadline'})`,
+    { phase, timeoutMs: budget, method, url: where, cause },
   );
 }
 
