@@ -1,5 +1,7 @@
 // pnpm bench: (a) per-call cost of a transport GET next to raw fetch, interleaved, as ratios
 // of median wall time and client CPU time; (b) min+gzip size of a minimal browser bundle.
+// Two reference rows show what an AbortSignal costs Node's fetch, with and without our layer:
+// the transport sends none unless the caller passes one (see docs/decisions.md).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +11,11 @@ import { Transport } from '../dist/index.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const GOAL_RATIO = 1.1;
 const GOAL_BYTES = 7 * 1024;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-const CALLS = Number(process.env.BENCH_CALLS ?? 400);
+// Many short batches, the contenders' order rotating each round: a garbage collection one
+// contender causes then lands in the others' batches as often as in its own.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
+const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+const WARMUP_CALLS = 500;
 
 async function startServer() {
   const child = spawn(process.execPath, [join(here, 'server.mjs')], {
@@ -32,6 +37,7 @@ function median(values) {
 async function perCall(baseUrl) {
   const url = `${baseUrl}/v2/groups/demo/bench-group`;
   const transport = new Transport({ baseUrl });
+  const callerSignal = new AbortController().signal;
   const contenders = {
     'raw fetch': async () => {
       const response = await fetch(url, { headers: { accept: 'application/json' } });
@@ -43,9 +49,29 @@ async function perCall(baseUrl) {
         path: '/v2/groups/{namespace}/{name}',
         params: { namespace: 'demo', name: 'bench-group' },
       }),
+    'raw fetch + AbortSignal': async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        const response = await fetch(url, {
+          headers: { accept: 'application/json' },
+          signal: controller.signal,
+        });
+        return JSON.parse(await response.text());
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    'transport, caller signal': () =>
+      transport.request({
+        method: 'GET',
+        path: '/v2/groups/{namespace}/{name}',
+        params: { namespace: 'demo', name: 'bench-group' },
+        signal: callerSignal,
+      }),
   };
   const names = Object.keys(contenders);
-  for (const run of Object.values(contenders)) for (let i = 0; i < CALLS; i++) await run();
+  for (const run of Object.values(contenders)) for (let i = 0; i < WARMUP_CALLS; i++) await run();
   const wall = Object.fromEntries(names.map((name) => [name, []]));
   const cpu = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -78,10 +104,12 @@ const fmt = (n, digits = 1) => n.toFixed(digits);
 const server = await startServer();
 try {
   console.log(
-    `@iamkit/transport bench — ${ROUNDS} interleaved rounds x ${CALLS} GETs, Node ${process.versions.node}`,
+    `@iamkit/transport bench — ${ROUNDS} interleaved rounds x ${CALLS} GETs per contender, Node ${process.versions.node}`,
   );
   const rows = await perCall(server.url);
-  console.log('\n(a) per-call cost of one GET (median per call; server in a child process)');
+  console.log(
+    '\n(a) per-call cost of one GET (median of the per-call means of each batch; server in a child process)',
+  );
   console.log(`${'contender'.padEnd(29)} wall µs   cpu µs   wall ratio   cpu ratio`);
   for (const row of rows) {
     console.log(

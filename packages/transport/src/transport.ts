@@ -182,9 +182,11 @@ interface Failure {
 
 type AuthOutcome = Record<string, string> | AbortError | TimeoutError;
 
-/** A response and its body, read. */
+/** A response and its body, read; status and headers are read once (each getter is checked). */
 interface Received {
   response: Response;
+  status: number;
+  headers: Headers;
   text: string;
 }
 
@@ -436,7 +438,8 @@ export class Transport {
     deadline: number,
   ): Promise<ResponseWithData<T> | Failure> {
     const { method, signal } = spec;
-    const remaining = deadline - Date.now();
+    const started = Date.now();
+    const remaining = deadline - started;
     const phase: 'attempt' | 'total' = timeout.attempt <= remaining ? 'attempt' : 'total';
     const budget = phase === 'attempt' ? timeout.attempt : timeout.total;
     const expiry = (cause?: unknown): Failure => ({
@@ -467,7 +470,6 @@ export class Transport {
     });
     // An abort that landed while the headers were being prepared fired no event for us.
     if (signal?.aborted) controller?.abort(signal.reason);
-    const started = Date.now();
     const secretsOf = () => collectSecretValues(headers, bodyValue, spec.query);
     const hooks = this.#hooks;
     try {
@@ -511,15 +513,15 @@ export class Transport {
       }
       // (undefined: abandoned after its timeout, which has already won the race)
       if (received === undefined || 'error' in received) return received ?? expiry();
-      const { response, text } = received;
-      const requestId = requestIdFromHeaders(response.headers);
+      const { response, status, headers: responseHeaders, text } = received;
+      const requestId = requestIdFromHeaders(responseHeaders);
       if (hooks?.afterResponse) {
         let body: { value: unknown } | undefined;
         await hooks.afterResponse({
           method,
           url: redactUrl(url),
-          status: response.status,
-          headers: scrubHeaderValues(redactHeaders(response.headers), secretsOf()),
+          status,
+          headers: scrubHeaderValues(redactHeaders(responseHeaders), secretsOf()),
           attempt,
           durationMs: Date.now() - started,
           requestId,
@@ -530,15 +532,15 @@ export class Transport {
         });
       }
       this.#debug?.(
-        `← ${response.status} ${method} ${redactUrl(url)} ${Date.now() - started} ms${requestId ? ` request-id ${requestId}` : ''}`,
+        `← ${status} ${method} ${redactUrl(url)} ${Date.now() - started} ms${requestId ? ` request-id ${requestId}` : ''}`,
       );
-      if (response.ok) {
-        const data = parseSuccess(spec, url, response, text, secretsOf);
+      if (status >= 200 && status < 300) {
+        const data = parseSuccess(spec, url, responseHeaders, text, secretsOf);
         return data instanceof ResponseValidationError
           ? { error: data }
           : { data, response, requestId };
       }
-      const retryAfterMs = parseRetryAfter(response.headers);
+      const retryAfterMs = parseRetryAfter(responseHeaders);
       const error = buildApiError(
         method,
         url,
@@ -575,15 +577,20 @@ export class Transport {
         response.body?.cancel().catch(() => undefined);
         return undefined;
       }
-      if (response.type === 'opaqueredirect') {
+      const status = response.status;
+      // An opaque redirect (a browser hiding where it points) is the only status 0.
+      if (status === 0 && response.type === 'opaqueredirect') {
         const message = `${method} ${redactUrl(url)} was redirected, and this runtime hides where to; not followed, so the credentials stay with ${this.#origin}`;
         return { error: new ConnectionError(message, { method, url: redactUrl(url) }) };
       }
-      const next = hop < MAX_REDIRECTS ? redirectLocation(response, target) : undefined;
-      if (!next || next.origin !== this.#origin) return { response, text: await response.text() };
+      const headers = response.headers;
+      const next = hop < MAX_REDIRECTS ? redirectLocation(status, headers, target) : undefined;
+      if (!next || next.origin !== this.#origin) {
+        return { response, status, headers, text: await response.text() };
+      }
       await response.body?.cancel();
       // 303, and 301/302 after a POST, continue as a GET without a body (as fetch would).
-      if (response.status === 303 || (response.status <= 302 && init.method === 'POST')) {
+      if (status === 303 || (status <= 302 && init.method === 'POST')) {
         init.method = 'GET';
         delete init.body;
       }
@@ -770,7 +777,7 @@ function redactedBody(text: string, secrets: readonly string[]): unknown {
 function parseSuccess<T>(
   spec: RequestSpec<T>,
   url: string,
-  response: Response,
+  headers: Headers,
   text: string,
   secretsOf: () => string[],
 ): T | ResponseValidationError {
@@ -779,7 +786,7 @@ function parseSuccess<T>(
   if (text === '') {
     data = undefined;
   } else {
-    const contentType = response.headers.get('content-type') ?? '';
+    const contentType = headers.get('content-type') ?? '';
     if (contentType === '' || isJsonType(contentType)) {
       try {
         data = JSON.parse(text);
@@ -818,9 +825,9 @@ function parseSuccess<T>(
  * Where a 3xx response points, resolved against `from`: null when its Location is unusable,
  * undefined when it is not a redirect.
  */
-function redirectLocation(response: Response, from: string): URL | null | undefined {
-  if (!REDIRECT_STATUSES.has(response.status)) return undefined;
-  const location = response.headers.get('location');
+function redirectLocation(status: number, headers: Headers, from: string): URL | null | undefined {
+  if (!REDIRECT_STATUSES.has(status)) return undefined;
+  const location = headers.get('location');
   if (!location) return undefined;
   try {
     return new URL(location, from);
@@ -831,7 +838,7 @@ function redirectLocation(response: Response, from: string): URL | null | undefi
 
 /** Why a 3xx became an error: where it pointed (origin and path only), and that it was not followed. */
 function redirectDetail(response: Response, url: string, origin: string): string | undefined {
-  const next = redirectLocation(response, url);
+  const next = redirectLocation(response.status, response.headers, url);
   if (next === undefined) return undefined;
   if (next === null) return 'redirected to an invalid location';
   return next.origin === origin
