@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import type { AuthStrategy } from './auth.js';
+import { Deadlines } from './deadlines.js';
 import { type DebugLog, debugLogFromEnv } from './debug.js';
 import {
   AbortError,
@@ -205,6 +206,7 @@ export class Transport {
   readonly #hooks: TransportHooks | undefined;
   readonly #headers: Record<string, string>;
   readonly #debug: DebugLog | undefined;
+  readonly #deadlines = new Deadlines();
 
   constructor(options: TransportOptions) {
     if (!options || typeof options.baseUrl !== 'string' || options.baseUrl.trim() === '') {
@@ -454,22 +456,25 @@ export class Transport {
     const wire: WireState = { abandoned: false };
     let timedOut = false;
     let expire: ((failure: Failure) => void) | undefined;
-    const expired = controller
-      ? undefined
-      : new Promise<Failure>((resolve) => {
-          expire = resolve;
-        });
-    const disarm = watch(signal, phase === 'attempt' ? timeout.attempt : remaining, (timer) => {
-      timedOut = timer;
+    let ended = false;
+    const end = (byTimer: boolean) => {
+      if (ended) return;
+      ended = true;
+      timedOut = byTimer;
       if (controller) {
-        controller.abort(timer ? undefined : signal?.reason);
+        controller.abort(byTimer ? undefined : signal?.reason);
       } else {
         wire.abandoned = true;
         expire?.(expiry());
       }
-    });
+    };
+    const cancelTimer = this.#deadlines.add(phase === 'attempt' ? timeout.attempt : remaining, () =>
+      end(true),
+    );
+    const onAbort = () => end(false);
+    signal?.addEventListener('abort', onAbort, { once: true });
     // An abort that landed while the headers were being prepared fired no event for us.
-    if (signal?.aborted) controller?.abort(signal.reason);
+    if (signal?.aborted) end(false);
     const secretsOf = () => collectSecretValues(headers, bodyValue, spec.query);
     const hooks = this.#hooks;
     try {
@@ -497,7 +502,13 @@ export class Transport {
       let received: Received | Failure | undefined;
       try {
         const sending = this.#exchange(method, url, init, wire);
-        received = await (expired ? Promise.race([sending, expired]) : sending);
+        // Without a signal, the timer settles this promise first when the server is slow.
+        received = await (controller
+          ? sending
+          : new Promise<Received | Failure | undefined>((resolve, reject) => {
+              expire = resolve;
+              sending.then(resolve, reject);
+            }));
       } catch (error) {
         if (timedOut) return expiry(error);
         if (signal?.aborted) return { error: abortError(signal, method, url) };
@@ -553,7 +564,8 @@ export class Transport {
       );
       return { error, retryAfterMs };
     } finally {
-      disarm();
+      cancelTimer();
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
