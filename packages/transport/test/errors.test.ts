@@ -310,3 +310,54 @@ describe('failures without a response', () => {
     expect(server.requests.length).toBe(before);
   });
 });
+
+describe('timeouts of many attempts in flight on one transport', () => {
+  it('each attempt gets its own timeout: slow ones time out on time, fast ones answer', async () => {
+    // Paths say how long the server waits: /wait/<ms>.
+    server.setHandler((req, res) => {
+      const ms = Number(req.url.split('/').pop());
+      setTimeout(() => {
+        if (!res.destroyed) sendJson(res, 200, { waited: ms });
+      }, ms);
+    });
+    const transport = new Transport({ baseUrl: server.url, retry: false, timeout: 5_000 });
+    const calls = [
+      // The long timeouts are still pending when the short ones are due.
+      { wait: 400, timeout: 60 },
+      { wait: 250, timeout: 2_000 },
+      { wait: 400, timeout: 150 },
+      { wait: 250, timeout: 5_000 },
+      { wait: 400, timeout: 100 },
+      { wait: 250, timeout: 1_000 },
+    ];
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      calls.map(async ({ wait, timeout }, index) => {
+        try {
+          const data = await transport.request({
+            method: 'GET',
+            path: '/wait/{ms}',
+            params: { ms: String(wait) },
+            timeout,
+            // Half of them through the caller-signal path, half without a signal.
+            ...(index % 2 === 0 ? { signal: new AbortController().signal } : {}),
+          });
+          return { data, at: performance.now() - started };
+        } catch (error) {
+          return { error, at: performance.now() - started };
+        }
+      }),
+    );
+    calls.forEach(({ wait, timeout }, index) => {
+      const outcome = outcomes[index] as { data?: unknown; error?: unknown; at: number };
+      if (wait > timeout) {
+        expect(outcome.error, `call ${index}`).toBeInstanceOf(TimeoutError);
+        expect((outcome.error as TimeoutError).timeoutMs).toBe(timeout);
+        expect(outcome.at, `call ${index}`).toBeGreaterThanOrEqual(timeout - 2);
+        expect(outcome.at, `call ${index}`).toBeLessThan(timeout + 150);
+      } else {
+        expect(outcome.data, `call ${index}`).toEqual({ waited: wait });
+      }
+    });
+  });
+});
