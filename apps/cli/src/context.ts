@@ -1,7 +1,7 @@
 /**
  * What a command's `run` receives as `ctx`: global flags, output helpers, the resolved
  * configuration with sources, and ready `ClientOptions` for TileDB and Authress.
- * Everything that costs (reading files, loading the transport and ky) happens on first
+ * Everything that costs (reading files, loading the transport) happens on first
  * use, so `--help` and `--version` pay nothing.
  */
 import { homedir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * Errors the CLI raises itself, and the one mapping from any error to an exit code,
  * a one-line message, a request id and a hint. Matching is by `name`/`code`/`status`
- * rather than `instanceof`, so this module never has to load the transport (and ky)
+ * rather than `instanceof`, so this module never has to load the transport
  * just to report an error, and it works across duplicated package copies.
  */
 
