@@ -11,8 +11,11 @@ import { UsageError } from './errors.js';
 export interface IamkitMeta {
   /** Full examples, e.g. `iamkit groups get acme/reports` — at least one. */
   examples: readonly [string, ...string[]];
-  /** Extra positionals accepted after the declared ones, shown as `[NAME...]` in help. */
-  rest?: { name: string; description: string };
+  /**
+   * Extra positionals accepted after the declared ones, shown as `[NAME...]` in help, or as
+   * `[NAME]` when `single` (the command itself refuses a second one).
+   */
+  rest?: { name: string; description: string; single?: boolean };
   /** Usage line override, e.g. `<namespace> <name> | <tiledb://namespace/name>`. */
   usage?: string;
 }

@@ -47,7 +47,9 @@ export async function renderHelp(
       usage += def.required === false ? ` [${name}]` : ` <${name}>`;
     }
   }
-  if (cmd.iamkit?.rest && !cmd.iamkit.usage) usage += ` [${cmd.iamkit.rest.name}...]`;
+  const rest = cmd.iamkit?.rest;
+  const restName = rest && (rest.single ? rest.name : `${rest.name}...`);
+  if (restName && !cmd.iamkit?.usage) usage += ` [${restName}]`;
   if ((flags.length > 0 || children.length === 0) && !usage.includes('[flags]'))
     usage += ' [flags]';
   heading('USAGE');
@@ -63,13 +65,13 @@ export async function renderHelp(
     lines.push(...columns(children.map((c) => [c.name, c.meta.description ?? ''])));
   }
 
-  if (positional.length > 0 || cmd.iamkit?.rest) {
+  if (positional.length > 0 || rest) {
     heading('ARGUMENTS');
     const rows: Array<[string, string]> = positional.map(([name, def]) => [
       name,
       def.description ?? '',
     ]);
-    if (cmd.iamkit?.rest) rows.push([`${cmd.iamkit.rest.name}...`, cmd.iamkit.rest.description]);
+    if (rest && restName) rows.push([restName, rest.description]);
     lines.push(...columns(rows));
   }
 

@@ -130,6 +130,17 @@ describe('--help', () => {
     expect(result.stdout).toContain('USAGE\n  iamkit config get <key>');
   });
 
+  it('an argument taken once is shown once; one taken many times shows "..."', async () => {
+    const [get, add] = await Promise.all([
+      runBin(home, ['groups', 'metadata', 'get', '--help']),
+      runBin(home, ['groups', 'members', 'add', '--help']),
+    ]);
+    expect(get.stdout).toMatch(/\[key\] \[flags\]\n/);
+    expect(get.stdout).toMatch(/\n {2}key +Print only this key\n/);
+    expect(get.stdout).not.toContain('key...');
+    expect(add.stdout).toMatch(/\n {2}member-uri\.\.\. +tiledb:\/\/ or storage URI/);
+  });
+
   it('neither --help nor --version loads fetch, the transport or a domain client', async () => {
     const heavy =
       /@iamkit\/(transport|groups|authress|orgs|credentials)|packages\/(transport|groups|authress|orgs|credentials)\/|undici/;

@@ -12,7 +12,7 @@ export default defineIamkitCommand({
     'iamkit groups metadata get acme genomics --json',
   ],
   usage: `${TILEDB_ASSET_USAGE} [key]`,
-  rest: { name: 'key', description: 'Print only this key' },
+  rest: { name: 'key', description: 'Print only this key', single: true },
   args: { ...tiledbAssetArgs },
   async run({ positionals, ctx }) {
     const { namespace, name, rest } = takeTileDBAsset(positionals, { rest: true });
