@@ -119,6 +119,7 @@ export function createContext(input: SessionInput): Context {
     lastResponseBody: () => lastSuccess?.body,
     async tiledb() {
       const cfg = await config();
+      requireChosenProfile(cfg);
       const creds = cfg.tiledbCredentials;
       if (!creds) {
         throw new NotLoggedInError(
@@ -143,6 +144,7 @@ export function createContext(input: SessionInput): Context {
     },
     async authress() {
       const cfg = await config();
+      requireChosenProfile(cfg);
       if (!cfg.authressUrl) {
         throw new NotLoggedInError(
           `no Authress URL for profile "${cfg.profile}"`,
@@ -171,4 +173,20 @@ export function createContext(input: SessionInput): Context {
       };
     },
   };
+}
+
+/**
+ * A profile chosen by name (`--profile`, `IAMKIT_PROFILE`) must exist before a command calls
+ * an API with it: a misspelt name would otherwise fall through to the environment's or
+ * cloud.json's credentials and act as someone else. `login` and `config set` create profiles
+ * and do not come here.
+ */
+function requireChosenProfile(cfg: ResolvedConfig): void {
+  if (cfg.profileExists || cfg.profileSource === 'default' || cfg.profile === 'default') return;
+  const saved =
+    cfg.profiles.length > 0 ? `saved profiles: ${cfg.profiles.join(', ')}` : 'none saved yet';
+  throw new NotLoggedInError(
+    `profile "${cfg.profile}" (${cfg.profileSource}) does not exist in ${cfg.configPath}`,
+    `run \`iamkit login --profile ${cfg.profile}\` to create it (${saved})`,
+  );
 }

@@ -16,14 +16,6 @@ afterAll(async () => {
 });
 
 describe('login, whoami, logout', () => {
-  it('whoami without credentials exits 4 with a login hint', async () => {
-    const result = await cli.run(['whoami', '--profile', 'nobody']);
-    expect(result.code).toBe(4);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('error: no TileDB credentials for profile "nobody"');
-    expect(result.stderr).toContain('iamkit login');
-  });
-
   it('login with --api-key checks the key, saves the profile with mode 0600', async () => {
     const result = await cli.run(['login', '--host', cli.server.url, '--api-key', 'demo-api-key']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -245,5 +237,60 @@ describe('User-Agent', () => {
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+});
+
+describe('profiles chosen by name', () => {
+  // A home of its own: these tests save profiles the login tests above do not expect.
+  let named: CliHarness;
+  beforeAll(async () => {
+    named = await startCli();
+  });
+  afterAll(() => named.close());
+
+  /** API requests the server has seen (its own admin routes left out). */
+  async function requestCount(): Promise<number> {
+    const log = (await (await fetch(`${named.server.url}/__admin/requests`)).json()) as {
+      requests: Array<{ path: string }>;
+    };
+    return log.requests.filter((request) => !request.path.startsWith('/__admin')).length;
+  }
+
+  it('whoami without credentials exits 4 with a login hint', async () => {
+    // A saved profile that holds no TileDB credentials.
+    const set = await named.run([
+      'config',
+      'set',
+      'authress.url',
+      'http://127.0.0.1:9',
+      '--profile',
+      'nobody',
+    ]);
+    expect(set.code).toBe(0);
+    const result = await named.run(['whoami', '--profile', 'nobody']);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('error: no TileDB credentials for profile "nobody"');
+    expect(result.stderr).toContain('iamkit login');
+  });
+
+  it("a profile named by flag or env that does not exist exits 4; the environment's key is not used", async () => {
+    const before = await requestCount();
+    for (const [args, env, source] of [
+      [['whoami', '--profile', 'wrok'], {}, 'flag --profile'],
+      [['groups', 'get', 'demo', 'reports'], { IAMKIT_PROFILE: 'wrok' }, 'env IAMKIT_PROFILE'],
+      [['authress', 'groups', 'list', '--profile', 'wrok'], {}, 'flag --profile'],
+    ] as const) {
+      const result = await named.run(args, {
+        env: { TILEDB_REST_TOKEN: 'demo-api-key', TILEDB_REST_HOST: named.server.url, ...env },
+      });
+      expect({ args, code: result.code }).toEqual({ args, code: 4 });
+      expect(result.stderr).toContain(`error: profile "wrok" (${source}) does not exist in`);
+      expect(result.stderr).toMatch(
+        /hint: run `iamkit login --profile wrok` to create it \(saved profiles: .*nobody/,
+      );
+    }
+    // Nothing reached the server: the key in the environment was never sent.
+    expect(await requestCount()).toBe(before);
   });
 });

@@ -58,8 +58,8 @@ describe('an unusable ~/.tiledb/cloud.json is ignored with a warning', () => {
     expect(JSON.parse(whoami.stdout).username).toBe('demo');
     expect(warnings(whoami)).toHaveLength(1); // once per run, although config is read twice
 
-    // The environment supplies everything.
-    const env = await run(['whoami', '--json', '--profile', 'none'], {
+    // The environment supplies everything ('other' holds only a host, which it overrides).
+    const env = await run(['whoami', '--json', '--profile', 'other'], {
       TILEDB_REST_TOKEN: 'demo-member-key',
       TILEDB_REST_HOST: cli.server.url,
     });
@@ -67,7 +67,7 @@ describe('an unusable ~/.tiledb/cloud.json is ignored with a warning', () => {
     expect(JSON.parse(env.stdout).username).toBe('demo-member');
 
     const accessKey = cli.server.identities.serviceClients[0]?.accessKey as string;
-    const authress = await run(['authress', 'groups', 'list', '--profile', 'none'], {
+    const authress = await run(['authress', 'groups', 'list', '--profile', 'other'], {
       AUTHRESS_URL: cli.server.authressUrl,
       AUTHRESS_ACCESS_KEY: accessKey,
     });
@@ -96,6 +96,16 @@ describe('an unusable ~/.tiledb/cloud.json is ignored with a warning', () => {
         api_key: { 'X-TILEDB-REST-API-KEY': CANARY },
       }),
     );
+    // A saved profile with no TileDB settings: the credentials could only come from cloud.json.
+    const saved = await cli.run([
+      'config',
+      'set',
+      'authress.url',
+      'http://127.0.0.1:9',
+      '--profile',
+      'empty',
+    ]);
+    expect(saved.code, saved.stderr).toBe(0);
     const result = await cli.run(['whoami', '--profile', 'empty']);
     expect(result.code).toBe(4);
     expect(warnings(result)).toHaveLength(1);

@@ -88,6 +88,7 @@ describe('exit codes', () => {
   });
 
   it('4: not logged in, 401, 403', async () => {
+    await cli.run(['config', 'set', 'authress.url', 'http://127.0.0.1:9', '--profile', 'empty']);
     const none = await cli.run(['whoami', '--profile', 'empty']);
     expect(none.code).toBe(4);
     expect(none.stderr).toContain('hint: run `iamkit login`');

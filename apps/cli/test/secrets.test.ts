@@ -92,6 +92,8 @@ describe('secret canary', () => {
     await run(['whoami'], { env: { TILEDB_REST_PASSWORD: CANARY_PASSWORD } });
     // cloud.json with secrets
     await cli.writeCloudJson({ host: url, username: 'canary', password: CANARY_PASSWORD });
+    // A saved profile without TileDB settings, so its credentials come from cloud.json.
+    await run(['config', 'set', 'authress.url', 'http://127.0.0.1:9', '--profile', 'fresh']);
     await run(['config', 'list', '--profile', 'fresh']);
     await run(['whoami', '--profile', 'fresh', '--debug']);
     // Authress access keys

@@ -41,6 +41,8 @@ export interface ResolvedConfig {
   /** How the profile was picked: `flag --profile`, `env IAMKIT_PROFILE` or `default`. */
   profileSource: string;
   profileExists: boolean;
+  /** The names of the profiles saved in the config file. */
+  profiles: string[];
   configPath: string;
   settings: Record<SettingKey, Setting>;
   tiledbHost: string;
@@ -169,6 +171,7 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
     profile,
     profileSource,
     profileExists: file.profiles[profile] !== undefined,
+    profiles: Object.keys(file.profiles),
     configPath: input.configPath,
     settings,
     tiledbHost: settings['tiledb.host'].value ?? DEFAULT_TILEDB_HOST,
