@@ -5,6 +5,10 @@
  * microseconds every time (measured by bench/run.mjs) for timers that almost never fire.
  * Here deadlines wait in order, the one runtime timer is armed for the earliest, and a
  * finished attempt only marks its entry.
+ *
+ * That needs a timer that can wait between calls without keeping the process alive
+ * (`unref`: Node, Bun). Where timers have no `unref` (browsers, Deno, edge workers, where a
+ * timer may also belong to the request that set it), every attempt gets its own timer.
  */
 interface Entry {
   at: number;
@@ -18,7 +22,8 @@ export class Deadlines {
   #live = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
-  #timerIdles = false;
+  /** Set once a timer turns out to have no `unref`. */
+  #perAttempt = false;
 
   /**
    * Calls `fire` once `ms` have passed (never when `ms` is beyond a timer's range, as
@@ -26,6 +31,10 @@ export class Deadlines {
    */
   add(ms: number, fire: () => void): () => void {
     if (!(ms < MAX_TIMER_MS)) return () => undefined;
+    if (this.#perAttempt) {
+      const timer = setTimeout(fire, ms);
+      return () => clearTimeout(timer);
+    }
     const entry: Entry = { at: Date.now() + ms, fire };
     const queue = this.#queue;
     // Finished attempts are dropped as they reach the front.
@@ -39,7 +48,7 @@ export class Deadlines {
     return () => {
       if (entry.fire === undefined) return;
       entry.fire = undefined;
-      if (--this.#live === 0 && !this.#timerIdles) this.#disarm();
+      if (--this.#live === 0 && this.#perAttempt) this.#disarm();
     };
   }
 
@@ -47,11 +56,10 @@ export class Deadlines {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
     const timer = setTimeout(() => this.#run(), Math.max(0, at - Date.now()));
-    // Where the runtime can (Node, Bun), the timer stays armed between calls without keeping
-    // the process alive; elsewhere (Deno, browsers) it is cleared when nothing waits on it.
     const unref = (timer as { unref?: () => void }).unref;
-    this.#timerIdles = typeof unref === 'function';
-    if (this.#timerIdles) unref?.call(timer);
+    if (typeof unref === 'function') unref.call(timer);
+    // The entries already here keep this timer, cleared once they are done.
+    else this.#perAttempt = true;
     this.#timer = timer;
   }
 

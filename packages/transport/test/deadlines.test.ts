@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Deadlines } from '../src/deadlines.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,6 +46,49 @@ describe('Deadlines: attempt timeouts on one runtime timer', () => {
     deadlines.add(20, () => fired.push('early'));
     await sleep(80);
     expect(fired).toEqual(['early']);
+  });
+
+  describe('where timers have no unref (browsers, Deno, edge workers)', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    /** Timers as plain numbers, the way those runtimes return them, with the live ones counted. */
+    function numericTimers() {
+      const live = new Set<number>();
+      const realSet = globalThis.setTimeout;
+      const realClear = globalThis.clearTimeout;
+      vi.stubGlobal('setTimeout', (callback: () => void, ms: number) => {
+        const id = Number(
+          realSet(() => {
+            live.delete(id);
+            callback();
+          }, ms),
+        );
+        live.add(id);
+        return id;
+      });
+      vi.stubGlobal('clearTimeout', (id: number) => {
+        live.delete(id);
+        realClear(id);
+      });
+      return live;
+    }
+
+    it('deadlines still fire on time, and nothing is left waiting once all are done', async () => {
+      const live = numericTimers();
+      const deadlines = new Deadlines();
+      const fired: string[] = [];
+      const cancels = [
+        deadlines.add(5_000, () => fired.push('long')),
+        deadlines.add(30, () => fired.push('short')),
+        deadlines.add(4_000, () => fired.push('other')),
+      ];
+      await sleep(80);
+      expect(fired).toEqual(['short']);
+      for (const cancel of cancels) cancel();
+      expect(live.size).toBe(0);
+    });
   });
 
   it('a Node process exits right after its last call, not when the attempt timer would fire', async () => {
