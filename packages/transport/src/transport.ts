@@ -207,6 +207,8 @@ export class Transport {
   readonly #headers: Record<string, string>;
   readonly #debug: DebugLog | undefined;
   readonly #deadlines = new Deadlines();
+  /** Requests abandoned by their timeout whose answer has not arrived yet. */
+  #abandoned = 0;
 
   constructor(options: TransportOptions) {
     if (!options || typeof options.baseUrl !== 'string' || options.baseUrl.trim() === '') {
@@ -447,12 +449,13 @@ export class Transport {
     const expiry = (cause?: unknown): Failure => ({
       error: timeoutError(phase, budget, method, url, cause),
     });
-    // With a caller's signal, the attempt gets its own controller that follows it, and a
-    // timeout aborts the request as well. Without one, no signal is passed to fetch:
-    // following a signal costs Node's fetch about as much as all of our own per-call work
-    // (decisions.md), so the timeout ends the attempt by winning a race, and the abandoned
-    // request releases its connection when its answer arrives or the runtime gives up.
-    const controller = signal ? new AbortController() : undefined;
+    // An AbortSignal costs Node's fetch about as much as all of our own per-call work
+    // (decisions.md), so an attempt carries one only when it may have to abort on the wire:
+    // when the caller passed a signal (ours follows it), or while an attempt that an earlier
+    // timeout abandoned is still waiting for its answer. Otherwise its timeout ends it by
+    // winning a race, and the abandoned request is released when its answer arrives. So with
+    // a hung server, at most the requests in flight when it hung are left to finish alone.
+    const controller = signal || this.#abandoned > 0 ? new AbortController() : undefined;
     const wire: WireState = { abandoned: false };
     let timedOut = false;
     let expire: ((failure: Failure) => void) | undefined;
@@ -509,6 +512,14 @@ export class Transport {
               expire = resolve;
               sending.then(resolve, reject);
             }));
+        if (wire.abandoned) {
+          // The timer won: until this request settles, later attempts carry a signal.
+          this.#abandoned++;
+          const settled = () => {
+            this.#abandoned--;
+          };
+          sending.then(settled, settled);
+        }
       } catch (error) {
         if (timedOut) return expiry(error);
         if (signal?.aborted) return { error: abortError(signal, method, url) };

@@ -361,3 +361,34 @@ describe('timeouts of many attempts in flight on one transport', () => {
     });
   });
 });
+
+describe('a server that stops answering', () => {
+  it('after a timeout, attempts abort on the wire until the abandoned request settles', async () => {
+    // Every request waits 400 ms; each one's connection is watched for an early close.
+    const closedEarly = new Map<string, boolean>();
+    server.setHandler((req, res) => {
+      closedEarly.set(req.url, false);
+      res.on('close', () => {
+        if (!res.writableEnded) closedEarly.set(req.url, true);
+      });
+      setTimeout(() => {
+        if (!res.destroyed) sendJson(res, 200, {});
+      }, 400);
+    });
+    const transport = new Transport({ baseUrl: server.url, retry: false, timeout: 60 });
+    const call = (path: string) =>
+      transport.request({ method: 'GET', path }).catch((error: unknown) => error);
+
+    // Sent without a signal: abandoned at its timeout, left to finish on the server.
+    expect(await call('/first')).toBeInstanceOf(TimeoutError);
+    // While /first is still waiting, the next attempt carries a signal and is aborted.
+    expect(await call('/second')).toBeInstanceOf(TimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(closedEarly.get('/first')).toBe(false);
+    expect(closedEarly.get('/second')).toBe(true);
+    // /first has settled: back to sending without a signal.
+    expect(await call('/third')).toBeInstanceOf(TimeoutError);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(closedEarly.get('/third')).toBe(false);
+  });
+});
