@@ -15,7 +15,8 @@ interface Entry {
   fire: (() => void) | undefined;
 }
 
-const MAX_TIMER_MS = 2_147_483_647;
+/** The longest delay a runtime timer takes (2^31 - 1 ms); a longer one means no timer. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export class Deadlines {
   readonly #queue: Entry[] = [];

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import type { AuthStrategy } from './auth.js';
-import { Deadlines } from './deadlines.js';
+import { Deadlines, MAX_TIMER_MS } from './deadlines.js';
 import { type DebugLog, debugLogFromEnv } from './debug.js';
 import {
   AbortError,
@@ -171,7 +171,6 @@ const REQUEST_ID_HEADERS = [
   'x-correlation-id',
 ];
 
-const MAX_TIMER_MS = 2_147_483_647;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -459,10 +458,7 @@ export class Transport {
     const wire: WireState = { abandoned: false };
     let timedOut = false;
     let expire: ((failure: Failure) => void) | undefined;
-    let ended = false;
     const end = (byTimer: boolean) => {
-      if (ended) return;
-      ended = true;
       timedOut = byTimer;
       if (controller) {
         controller.abort(byTimer ? undefined : signal?.reason);
@@ -471,13 +467,17 @@ export class Transport {
         expire?.(expiry());
       }
     };
-    const cancelTimer = this.#deadlines.add(phase === 'attempt' ? timeout.attempt : remaining, () =>
-      end(true),
+    const disarm = watch(
+      signal,
+      phase === 'attempt' ? timeout.attempt : remaining,
+      end,
+      (ms, fire) => this.#deadlines.add(ms, fire),
     );
-    const onAbort = () => end(false);
-    signal?.addEventListener('abort', onAbort, { once: true });
     // An abort that landed while the headers were being prepared fired no event for us.
-    if (signal?.aborted) end(false);
+    if (signal?.aborted) {
+      disarm();
+      end(false);
+    }
     const secretsOf = () => collectSecretValues(headers, bodyValue, spec.query);
     const hooks = this.#hooks;
     try {
@@ -575,8 +575,7 @@ export class Transport {
       );
       return { error, retryAfterMs };
     } finally {
-      cancelTimer();
-      signal?.removeEventListener('abort', onAbort);
+      disarm();
     }
   }
 
@@ -1054,29 +1053,37 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   });
 }
 
+/** Starts a timer that calls `fire` after `ms`; returns the function that cancels it. */
+type StartTimer = (ms: number, fire: () => void) => () => void;
+
+const runtimeTimer: StartTimer = (ms, fire) => {
+  if (!(ms < MAX_TIMER_MS)) return () => undefined;
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
+};
+
 /**
  * Calls `onFire(true)` when `ms` have passed (never, when `ms` is beyond a timer's range:
  * Infinity) or `onFire(false)` when `signal` aborts, whichever comes first, and only once.
- * Returns the function that disarms both.
+ * Returns the function that disarms both. Attempts time out on the transport's shared
+ * deadlines; a backoff wait or a token provider on a timer of its own.
  */
 function watch(
   signal: AbortSignal | undefined,
   ms: number,
   onFire: (timedOut: boolean) => void,
+  startTimer: StartTimer = runtimeTimer,
 ): () => void {
   const onAbort = () => {
     disarm();
     onFire(false);
   };
-  const timer =
-    ms < MAX_TIMER_MS
-      ? setTimeout(() => {
-          disarm();
-          onFire(true);
-        }, ms)
-      : undefined;
+  const cancelTimer = startTimer(ms, () => {
+    disarm();
+    onFire(true);
+  });
   const disarm = () => {
-    clearTimeout(timer);
+    cancelTimer();
     signal?.removeEventListener('abort', onAbort);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
