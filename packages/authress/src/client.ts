@@ -185,9 +185,9 @@ export class AuthressGroupsClient {
     ) {
       throw new ConfigError('authressApiUrl and baseUrl disagree; pass only authressApiUrl');
     }
-    const given = authressApiUrl ?? rest.baseUrl;
-    // As the Authress SDKs do: a bare host such as ACCOUNT_ID.api.authress.io means https.
-    const baseUrl = given && !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? `https://${given}` : given;
+    // A bare host such as ACCOUNT_ID.api.authress.io means https, as in the Authress SDKs; the
+    // transport reads it so.
+    const baseUrl = authressApiUrl ?? rest.baseUrl;
     const auth = authFrom(options, baseUrl);
     if (transport) {
       if (auth || baseUrl) {

@@ -6,6 +6,7 @@
  */
 import type { AuthStrategy } from './auth.js';
 import { ConfigError, InvalidAccessKeyError } from './errors.js';
+import { parseBaseUrl } from './url.js';
 
 /** Token lifetime, and the remaining life below which a new token is minted. */
 export const AUTHRESS_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -90,21 +91,12 @@ function ed25519Pkcs8Der(base64: string): Uint8Array<ArrayBuffer> | undefined {
 }
 
 function issuerOrigin(authressApiUrl: string, accountId: string): string {
-  let url: URL;
-  try {
-    url = new URL(
-      /^[a-z][a-z0-9+.-]*:\/\//i.test(authressApiUrl)
-        ? authressApiUrl
-        : `https://${authressApiUrl}`,
-    );
-  } catch {
-    throw new ConfigError('authressApiUrl is not a valid URL');
-  }
-  const host = url.hostname.toLowerCase();
+  const { origin, path } = parseBaseUrl(authressApiUrl, 'authressApiUrl');
+  const host = new URL(origin).hostname;
   if (host === 'authress.io' || host.endsWith('.authress.io'))
     return `https://${accountId}.api.authress.io`;
-  // A custom domain (or a local mock): the configured URL itself, without a trailing slash.
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  // A custom domain (or a local mock): the configured URL itself.
+  return origin + path;
 }
 
 /**

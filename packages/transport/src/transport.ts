@@ -37,6 +37,7 @@ import {
   type RetryOptions,
   resolveRetry,
 } from './retry.js';
+import { parseBaseUrl } from './url.js';
 import { toValidationIssues, validateRequest } from './validate.js';
 import { VERSION } from './version.js';
 
@@ -213,8 +214,9 @@ export class Transport {
     if (!options || typeof options.baseUrl !== 'string' || options.baseUrl.trim() === '') {
       throw new ConfigError('Transport: options.baseUrl is required');
     }
-    this.baseUrl = normalizeBaseUrl(options.baseUrl);
-    this.#origin = new URL(this.baseUrl).origin;
+    const { origin, path } = parseBaseUrl(options.baseUrl, 'Transport: baseUrl');
+    this.baseUrl = origin + path;
+    this.#origin = origin;
     if (options.fetch !== undefined && typeof options.fetch !== 'function') {
       throw new ConfigError('Transport: options.fetch must be a function');
     }
@@ -633,25 +635,6 @@ function unsendableHeader(headers: Record<string, string>): RequestValidationErr
     return new RequestValidationError(path, [{ path, message }]);
   }
   return undefined;
-}
-
-function normalizeBaseUrl(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl.trim());
-  } catch {
-    throw new ConfigError(`Transport: baseUrl is not an absolute URL: ${redactUrl(baseUrl)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`Transport: baseUrl must use http or https, not ${url.protocol}`);
-  }
-  if (url.search || url.hash) {
-    throw new ConfigError('Transport: baseUrl must not have a query string or fragment');
-  }
-  if (url.username || url.password) {
-    throw new ConfigError('Transport: baseUrl must not contain credentials; pass an auth strategy');
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function resolveTimeout(input: TimeoutOption | undefined, base: ResolvedTimeout): ResolvedTimeout {

@@ -268,11 +268,21 @@ describe('requests', () => {
     expect(Transport.from({ baseUrl: 'http://h:1/x/' }, 'https://api.tiledb.com').baseUrl).toBe(
       'http://h:1/x',
     );
+    // A bare host means https, as for the TileDB host and the Authress API URL.
+    expect(new Transport({ baseUrl: ' API.example.com/base// ' }).baseUrl).toBe(
+      'https://api.example.com/base',
+    );
   });
 
   it('rejects a bad base URL, timeout or retry option with ConfigError', () => {
-    expect(() => new Transport({ baseUrl: 'not a url' })).toThrow(/baseUrl is not an absolute URL/);
+    expect(() => new Transport({ baseUrl: 'not a url' })).toThrow(
+      /^Transport: baseUrl is not a valid URL: not a url$/,
+    );
     expect(() => new Transport({ baseUrl: 'ftp://h' })).toThrow(/http or https/);
+    expect(() => new Transport({ baseUrl: 'https://h/?x=1' })).toThrow(/query string/);
+    expect(() => new Transport({ baseUrl: 'https://u:canary-pw@h' })).toThrow(
+      /^Transport: baseUrl must not contain credentials \(user:password@\); give them separately$/,
+    );
     expect(() => new Transport({ baseUrl: 'https://h', timeout: -1 })).toThrow(
       /timeout must be a positive/,
     );

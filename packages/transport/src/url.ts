@@ -1,0 +1,40 @@
+/**
+ * The one place a base URL given by a user is checked: the Transport's `baseUrl`, the TileDB
+ * host and the Authress API URL all follow the same rules.
+ */
+import { ConfigError } from './errors.js';
+import { redactUrl } from './redact.js';
+
+/** An http(s) base URL, split where callers need it: the path has no trailing slash. */
+export interface BaseUrl {
+  origin: string;
+  path: string;
+}
+
+/**
+ * Parses `input` as a base URL. A bare host (`api.tiledb.com`) means https, as the TileDB
+ * and Authress SDKs read it. Credentials, a query string or a fragment are refused: they
+ * would be sent with, or logged beside, every request. `subject` names the option in errors.
+ */
+export function parseBaseUrl(input: string, subject: string): BaseUrl {
+  const trimmed = typeof input === 'string' ? input.trim() : '';
+  if (trimmed === '') throw new ConfigError(`${subject} is empty`);
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
+  } catch {
+    throw new ConfigError(`${subject} is not a valid URL: ${redactUrl(trimmed)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${subject} must use http or https, not ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${subject} must not contain credentials (user:password@); give them separately`,
+    );
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`${subject} must not have a query string or fragment`);
+  }
+  return { origin: url.origin, path: url.pathname.replace(/\/+$/, '') };
+}
