@@ -41,6 +41,18 @@ export class NotLoggedInError extends Error {
   }
 }
 
+/**
+ * Ends a command with a non-zero exit code and nothing on stderr: the code is the answer
+ * (`groups exists` exits 3 for "no"), and the command has already said what it had to.
+ */
+export class AnswerExit extends Error {
+  readonly code = 'answer_exit';
+  constructor(readonly exitCode: ExitCode) {
+    super(`exit code ${exitCode}`);
+    this.name = 'AnswerExit';
+  }
+}
+
 /** A failure the command already explained (message + exit code), e.g. "group not found". */
 export class CommandError extends Error {
   readonly code = 'command_error';

@@ -2,7 +2,7 @@
  * Runs one invocation: global flags, help/version, the command, and the single place
  * where errors become a message on stderr and an exit code.
  */
-import { ExitCode, reportError, UsageError } from './errors.js';
+import { AnswerExit, ExitCode, reportError, UsageError } from './errors.js';
 import { extractGlobalFlags, type GlobalFlags } from './globals.js';
 import { renderHelp } from './help.js';
 import { Output } from './output.js';
@@ -162,6 +162,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       out.error('interrupted');
       return ExitCode.interrupted;
     }
+    if (error instanceof AnswerExit) return error.exitCode;
     return printError(out, error, flags, helpPath);
   } finally {
     process.off('SIGINT', onSigint);

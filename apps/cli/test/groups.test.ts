@@ -133,11 +133,8 @@ describe('iamkit groups: the full story', () => {
     expect(await ok(['groups', 'exists', 'demo', 'genomics'])).toBe('');
     await ok(['groups', 'deregister', 'tiledb://demo/genomics']);
     const gone = await cli.run(['groups', 'exists', 'demo', 'genomics']);
-    expect(gone).toEqual({
-      code: 3,
-      stdout: '',
-      stderr: 'error: group tiledb://demo/genomics does not exist\n',
-    });
+    // "No" is the exit code alone when piped: no error line for a script to silence.
+    expect(gone).toEqual({ code: 3, stdout: '', stderr: '' });
   });
 });
 
@@ -185,6 +182,22 @@ describe('each command', () => {
     expect(JSON.parse(absent.stdout)).toEqual({
       tiledb_uri: 'tiledb://demo/absent',
       exists: false,
+    });
+    expect(absent.stderr).toBe('');
+  });
+
+  it('exists tells a person at a terminal, and still answers by exit code', async () => {
+    await ok(['groups', 'create', 'demo', 'shown']);
+    const env = { IAMKIT_FORCE_TTY: '1', NO_COLOR: '1' };
+    expect(await cli.run(['groups', 'exists', 'demo', 'shown'], { env })).toEqual({
+      code: 0,
+      stdout: '✓ Group tiledb://demo/shown exists\n',
+      stderr: '',
+    });
+    expect(await cli.run(['groups', 'exists', 'demo', 'hidden'], { env })).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'Group tiledb://demo/hidden does not exist\n',
     });
   });
 

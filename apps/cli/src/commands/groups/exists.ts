@@ -1,6 +1,6 @@
 import { TILEDB_ASSET_USAGE, takeTileDBAsset, tiledbAssetArgs } from '../../args.js';
 import { defineIamkitCommand } from '../../command.js';
-import { CommandError, ExitCode } from '../../errors.js';
+import { AnswerExit, ExitCode } from '../../errors.js';
 import { callOptions, credentialsNameArg, groupsClient, tiledbUri } from './shared.js';
 
 export default defineIamkitCommand({
@@ -22,8 +22,10 @@ export default defineIamkitCommand({
     );
     const uri = tiledbUri(namespace, name);
     if (ctx.flags.json) ctx.out.json({ tiledb_uri: uri, exists });
-    // "No" is an answer, not a failure of the command: exit 3 says it to scripts.
-    if (!exists) throw new CommandError(`group ${uri} does not exist`, ExitCode.notFound);
-    ctx.out.success(`Group ${uri} exists`);
+    if (exists) return ctx.out.success(`Group ${uri} exists`);
+    // "No" is an answer, not a failure: exit 3 says it to scripts, with no error line to
+    // silence, and a person at a terminal reads it.
+    ctx.out.info(`Group ${uri} does not exist`);
+    throw new AnswerExit(ExitCode.notFound);
   },
 });
