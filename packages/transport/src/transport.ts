@@ -595,7 +595,10 @@ export class Transport {
     let target = url;
     for (let hop = 0; ; hop++) {
       if (wire.abandoned) return undefined;
-      const response = await this.#fetch(target, init);
+      // Called as a plain function: a browser's own fetch passed as `fetch: window.fetch`
+      // throws "Illegal invocation" when its `this` is anything but the global object.
+      const send = this.#fetch;
+      const response = await send(target, init);
       if (wire.abandoned) {
         // The attempt timed out while this was on its way: nobody reads it.
         response.body?.cancel().catch(() => undefined);

@@ -244,6 +244,21 @@ describe('requests', () => {
     expect(seen).toEqual(['GET /g']);
   });
 
+  it('calls a custom fetch as a plain function, as a browser fetch passed as window.fetch needs', async () => {
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    // What browsers do when their fetch is called with another `this`.
+    const browserLikeFetch = function (
+      this: unknown,
+      input: RequestInfo | URL,
+      init?: RequestInit,
+    ) {
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return fetch(input, init);
+    };
+    const transport = new Transport({ baseUrl: server.url, fetch: browserLikeFetch, retry: false });
+    expect(await transport.request({ method: 'GET', path: '/g' })).toEqual({ ok: true });
+  });
+
   it('sends no User-Agent of its own where a browser would forbid it', async () => {
     vi.stubGlobal('window', {});
     vi.stubGlobal('document', {});
