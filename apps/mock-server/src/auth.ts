@@ -65,7 +65,10 @@ export function authenticateTileDB(c: MockContext): TileDBCaller {
     if (!user) throw unauthorized('The bearer token is not a known API key');
     return { api: 'tiledb', username: user.username, user, via: 'bearer' };
   }
-  throw unauthorized(`Unsupported Authorization scheme "${scheme.slice(0, 20)}"`);
+  // The header is not quoted back: without a scheme, its first word is the credential itself.
+  throw unauthorized(
+    'Unsupported Authorization header: send "Bearer <API key>", "Basic <base64 of username:password>" or X-TILEDB-REST-API-KEY',
+  );
 }
 
 /** Authress: `Authorization: Bearer <JWT>` from a known service client or a minted user token. */

@@ -151,6 +151,7 @@ describe('GET /v1/user', () => {
     ['an unknown user', basic('ghost', 'demo-password')],
     ['a bearer that is no API key', { Authorization: 'Bearer nope-nope' }],
     ['an unknown scheme', { Authorization: 'Digest abc' }],
+    ['an API key in Authorization without a scheme', { Authorization: 'nope-nope-key' }],
     [
       'a bad API key even with good Basic',
       { 'X-TILEDB-REST-API-KEY': 'bad-key-123', ...basic('demo', 'demo-password') },
