@@ -96,7 +96,10 @@ export interface ErrorEvent {
   error: IamkitError;
 }
 
-/** Observers for logging and metrics. They see redacted URLs, headers and bodies only. */
+/**
+ * Observers for logging and metrics. They see redacted URLs, headers and bodies only, and
+ * cannot change a call: one that throws is noted on the debug trace and ignored.
+ */
 export interface TransportHooks {
   beforeRequest?(event: RequestEvent): void | Promise<void>;
   afterResponse?(event: ResponseEvent): void | Promise<void>;
@@ -312,7 +315,7 @@ export class Transport {
         );
         if (delay === undefined) throw error;
         if (this.#hooks?.beforeRetry) {
-          await this.#hooks.beforeRetry({
+          await this.#observe('beforeRetry', {
             method,
             url: redactUrl(url),
             attempt,
@@ -335,11 +338,32 @@ export class Transport {
       if (error instanceof IamkitError) {
         const where = redactUrl(url ?? this.baseUrl + spec.path);
         if (this.#hooks?.onError) {
-          await this.#hooks.onError({ method, url: where, attempts: error.attempts ?? 0, error });
+          await this.#observe('onError', {
+            method,
+            url: where,
+            attempts: error.attempts ?? 0,
+            error,
+          });
         }
         this.#debug?.(`${method} ${where} failed: ${error.name}: ${error.message}`);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Runs one hook. Hooks observe (logs, metrics), so one that throws is noted on the debug
+   * trace and otherwise ignored: a failing logger must not fail, or retry, a call the server
+   * has already applied.
+   */
+  async #observe<K extends keyof TransportHooks>(
+    name: K,
+    event: Parameters<NonNullable<TransportHooks[K]>>[0],
+  ): Promise<void> {
+    try {
+      await (this.#hooks?.[name] as (event: unknown) => unknown)(event);
+    } catch (error) {
+      this.#debug?.(`hook ${name} threw (ignored): ${String(error)}`);
     }
   }
 
@@ -485,7 +509,7 @@ export class Transport {
     try {
       if (hooks?.beforeRequest) {
         let sent: { value: unknown } | undefined;
-        await hooks.beforeRequest({
+        await this.#observe('beforeRequest', {
           method,
           url: redactUrl(url),
           headers: redactHeaders(headers),
@@ -541,7 +565,7 @@ export class Transport {
       const requestId = requestIdFromHeaders(responseHeaders);
       if (hooks?.afterResponse) {
         let body: { value: unknown } | undefined;
-        await hooks.afterResponse({
+        await this.#observe('afterResponse', {
           method,
           url: redactUrl(url),
           status,

@@ -5,6 +5,7 @@ import {
   bearerAuth,
   ConfigError,
   type ErrorEvent,
+  NotFoundError,
   type RequestEvent,
   RequestValidationError,
   type ResponseEvent,
@@ -423,6 +424,52 @@ describe('hooks and debug tracing', () => {
     expect(log).toContain('request-id r-7');
     expect(log).toContain('NotFoundError');
     expect(log).not.toContain('debug-canary-token');
+  });
+
+  it('a hook that throws changes nothing: the call succeeds, retries and fails as without it', async () => {
+    vi.stubEnv('IAMKIT_LOG', 'debug');
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    let calls = 0;
+    server.setHandler((req, res) => {
+      calls++;
+      if (req.url === '/missing') return sendJson(res, 404, { message: 'no such thing' });
+      // The first attempt at /flaky gets a 503; the retry succeeds.
+      if (calls === 1) return sendJson(res, 503, { message: 'busy' });
+      sendJson(res, 201, { created: true });
+    });
+    const broken = () => {
+      throw new Error('metrics backend down');
+    };
+    const transport = new Transport({
+      baseUrl: server.url,
+      retry: { limit: 2, baseDelay: 1, maxDelay: 1 },
+      hooks: {
+        beforeRequest: broken,
+        afterResponse: async () => Promise.reject(new Error('log sink closed')),
+        beforeRetry: broken,
+        onError: broken,
+      },
+    });
+    try {
+      expect(
+        await transport.request({ method: 'PUT', path: '/flaky', body: { name: 'g' } }),
+      ).toEqual({ created: true });
+      expect(calls).toBe(2);
+      await expect(transport.request({ method: 'GET', path: '/missing' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    const log = lines.join('\n');
+    for (const hook of ['beforeRequest', 'afterResponse', 'beforeRetry', 'onError']) {
+      expect(log).toContain(`hook ${hook} threw (ignored)`);
+    }
+    expect(log).toContain('log sink closed');
   });
 
   it('stays quiet without IAMKIT_LOG', async () => {
