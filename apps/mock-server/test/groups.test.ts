@@ -275,3 +275,26 @@ describe('a name that is the id of another group', () => {
     expect((await call('OPTIONS', `/v2/groups/demo/${id}`, demoKey)).status).toBe(404);
   });
 });
+
+describe('group names and storage URIs', () => {
+  it('refuses a name no URL could address, and a tiledb:// URI as storage, with 400', async () => {
+    await create('demo', 'par');
+    for (const name of ['..', '.', 'nul\u0000x']) {
+      const res = await call('POST', '/v2/groups/demo', demoKey, { group_details: { name } });
+      expect({ name, status: res.status }).toEqual({ name, status: 400 });
+    }
+    const alias = await call('POST', '/v2/groups/demo', demoKey, {
+      group_details: { name: 'alias', uri: 'tiledb://demo/par' },
+    });
+    expect(alias.status).toBe(400);
+    expect(alias.body!['message']).toContain('group_details.uri must be the group');
+    const registered = await call('PUT', '/v2/groups/demo', demoKey, {
+      group_details: { name: 'alias2', uri: 'tiledb://demo-org/og' },
+    });
+    expect(registered.status).toBe(400);
+    // Nothing was created by the refused requests.
+    for (const name of ['alias', 'alias2']) {
+      expect((await call('OPTIONS', `/v2/groups/demo/${name}`, demoKey)).status).toBe(404);
+    }
+  });
+});

@@ -22,12 +22,26 @@ function quote(value: unknown): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
+// Control characters (C0 and DEL) have no place in a name a URL and a terminal must show.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why `value` cannot be one path segment (`{namespace}` or `{name}`), if it cannot. */
+function segmentProblem(value: string): string | undefined {
+  if (value === '') return 'not be empty';
+  if (value.includes('/')) return 'not contain "/"';
+  // A URL resolves "." and ".." away, so a group named so could never be addressed.
+  if (value === '.' || value === '..') return `not be ${quote(value)}`;
+  if (CONTROL_CHARACTER.test(value)) return 'not contain control characters';
+  return undefined;
+}
+
 function pathSegment(field: string) {
   return v.pipe(
     v.string(),
     v.check(
-      (value) => value !== '' && !value.includes('/'),
-      (issue) => `${field} must ${issue.input === '' ? 'not be empty' : 'not contain "/"'}`,
+      (value) => segmentProblem(value) === undefined,
+      (issue) => `${field} must ${segmentProblem(issue.input as string)}`,
     ),
   );
 }

@@ -105,6 +105,16 @@ describe('group request schemas', () => {
     expect(issues(GroupNamespaceSchema, '')).toEqual([': namespace must not be empty']);
     expect(issues(GroupNameSchema, 'a/b')).toEqual([': name must not contain "/"']);
     expect(issues(GroupNameSchema, '3f6b2a52-5a0e-4c1e-9d0f-1d2c3b4a5e6f')).toEqual([]);
+    // Names a URL cannot address, or a terminal cannot show, are refused before anything is sent.
+    expect(issues(GroupNameSchema, '..')).toEqual([': name must not be ".."']);
+    expect(issues(GroupNameSchema, '.')).toEqual([': name must not be "."']);
+    expect(issues(GroupNameSchema, 'a\u0000b')).toEqual([
+      ': name must not contain control characters',
+    ]);
+    expect(issues(GroupNamespaceSchema, 'ns\n')).toEqual([
+      ': namespace must not contain control characters',
+    ]);
+    expect(issues(GroupNameSchema, 'v1.2 (final)')).toEqual([]);
   });
 });
 

@@ -190,6 +190,13 @@ describe('bad input is refused before anything is sent', () => {
     const cases: Array<[() => Promise<unknown>, string, RegExp]> = [
       [() => t.demo.createGroup('', 'g'), 'namespace', /namespace must not be empty/],
       [() => t.demo.retrieveGroup('demo', 'a/b'), 'name', /name must not contain "\/"/],
+      // A name no URL can address would create a group nothing could reach again.
+      [() => t.demo.createGroup('demo', '..'), 'name', /name must not be "\.\."/],
+      [
+        () => t.demo.createGroup('demo', 'a\tb'),
+        'name',
+        /name must not contain control characters/,
+      ],
       [
         () => t.demo.createGroup('demo', 'g', { tags: ['ok', 'Not OK'] }),
         'group_details.tags[1]',

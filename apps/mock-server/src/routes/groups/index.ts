@@ -166,9 +166,20 @@ function refuseTaken(
       `"${name}" is the id of another group in namespace "${namespace}", so tiledb://${namespace}/${name} would address that group; choose another name`,
     );
   }
-  if (uri === undefined || normalizeUri(uri).startsWith('tiledb://')) return;
+  if (uri === undefined) return;
   const owner = resolveGroupUri(readableGroups(c, all), uri);
   if (owner) throw conflict(`Storage ${uri} is already registered as group ${tiledbUri(owner)}`);
+}
+
+/** `group_details.uri` says where a group's data lives; a tiledb:// URI names a group instead. */
+function storageUri(uri: string): string {
+  if (normalizeUri(uri).startsWith('tiledb://')) {
+    throw badRequest(
+      `group_details.uri must be the group's storage location (such as s3://bucket/path), not the TileDB URI ${uri}`,
+      [{ field: 'group_details.uri', message: 'must be a storage URI, not tiledb://' }],
+    );
+  }
+  return uri;
 }
 
 function requireName(name: string | undefined): string {
@@ -336,7 +347,8 @@ export default defineRoutes({
           id,
           namespace,
           name,
-          uri: details.uri ?? defaultStorageUri(namespace, id),
+          uri:
+            details.uri === undefined ? defaultStorageUri(namespace, id) : storageUri(details.uri),
           origin: 'created',
           credentials,
         });
@@ -370,7 +382,7 @@ export default defineRoutes({
             { field: 'group_details.uri', message: 'is required' },
           ]);
         }
-        const uri = details.uri;
+        const uri = storageUri(details.uri);
         const credentials = details.access_credentials_name ?? credentialsName(c);
         const record = newGroupRecord(c, details, {
           id: randomUUID(),
