@@ -2,6 +2,13 @@
 // and is the very class the transport throws (so instanceof holds).
 import * as transport from '@iamkit/transport';
 import { describe, expect, it } from 'vitest';
+import type {
+  Group,
+  Paginator,
+  RetryOptions,
+  TimeoutOption,
+  TransportHooks,
+} from '../src/index.js';
 import * as pkg from '../src/index.js';
 
 describe('re-exported error classes', () => {
@@ -17,5 +24,23 @@ describe('re-exported error classes', () => {
 
   it.each(errorClasses)('exports %s', (name, value) => {
     expect((pkg as Record<string, unknown>)[name]).toBe(value);
+  });
+});
+
+describe('types a user writes down', () => {
+  // Checked by the typecheck step: each must be importable from @iamkit/authress alone.
+  it('exports the option and paginator types', () => {
+    const retry: RetryOptions = { limit: 1 };
+    const timeout: TimeoutOption = 1_000;
+    const hooks: TransportHooks = { onError: () => undefined };
+    const client = new pkg.AuthressGroupsClient({
+      authressApiUrl: 'http://127.0.0.1:1',
+      token: 't',
+      retry,
+      timeout,
+      hooks,
+    });
+    const all: Paginator<Group> = client.listAllGroups();
+    expect(typeof all[Symbol.asyncIterator]).toBe('function');
   });
 });

@@ -67,7 +67,7 @@ export type GroupRef = string | { namespace: string; name: string };
 export type TileDBConfigInput = Record<string, string> | TileDBConfigRequest;
 
 export interface WithConfig {
-  config?: TileDBConfigInput;
+  config?: TileDBConfigInput | undefined;
 }
 
 export interface WithCredentialsName {
@@ -75,7 +75,7 @@ export interface WithCredentialsName {
    * Registered access credentials to use for the storage, by name. Sent as the
    * `X-TILEDB-CLOUD-ACCESS-CREDENTIALS-NAME` header.
    */
-  credentialsName?: string;
+  credentialsName?: string | undefined;
 }
 
 export type CreateGroupOptions = Omit<GroupCreationDetails, 'name'> &
@@ -96,13 +96,13 @@ export type RetrieveGroupOptions = WithConfig & WithCredentialsName & GroupsRequ
 export interface GroupMemberToAdd {
   uri: string;
   type: (typeof GROUP_MEMBER_TYPES)[number];
-  name?: string;
+  name?: string | undefined;
 }
 
 export interface GroupContentsChanges {
-  members_to_add?: GroupMemberToAdd[];
+  members_to_add?: GroupMemberToAdd[] | undefined;
   /** Members to remove, each by URI (`tiledb://` or storage) or by name. */
-  members_to_remove?: string[];
+  members_to_remove?: string[] | undefined;
 }
 
 export type UpdateGroupContentsOptions = WithConfig & WithCredentialsName & GroupsRequestOptions;
@@ -111,7 +111,7 @@ export type GroupMetadataOptions = WithConfig & GroupsRequestOptions;
 
 export interface DeregisterGroupOptions extends WithCredentialsName, GroupsRequestOptions {
   /** Also deregister every subgroup and array inside, all the way down. */
-  recursive?: boolean;
+  recursive?: boolean | undefined;
 }
 
 export type GroupExistsOptions = WithCredentialsName & GroupsRequestOptions;

@@ -1,13 +1,16 @@
 export type {
   GroupContentsRetrievalResponse,
+  GroupCreationDetails,
   GroupCreationResponse,
   GroupMember,
   GroupMemberType,
+  GroupRegistrationDetails,
   Metadata,
   MetadataChanges,
   MetadataEntry,
   MetadataValue,
   MetadataValues,
+  TileDBConfigRequest,
 } from '@iamkit/core/groups';
 export { fromMetadataEntries, toMetadataEntries } from '@iamkit/core/groups';
 // What a user needs alongside the client, so one install is enough: auth, a shared
@@ -26,6 +29,7 @@ export {
   ConflictError,
   ConnectionError,
   DEFAULT_TILEDB_HOST,
+  type ErrorEvent,
   IamkitError,
   InternalServerError,
   InvalidAccessKeyError,
@@ -34,10 +38,16 @@ export {
   PermissionDeniedError,
   PreconditionFailedError,
   RateLimitError,
+  type RequestEvent,
   RequestValidationError,
+  type ResponseEvent,
   ResponseValidationError,
+  type RetryEvent,
+  type RetryOptions,
   TimeoutError,
+  type TimeoutOption,
   Transport,
+  type TransportHooks,
   UnprocessableEntityError,
 } from '@iamkit/transport';
 export {

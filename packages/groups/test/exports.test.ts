@@ -2,6 +2,13 @@
 // and is the very class the transport throws (so instanceof holds).
 import * as transport from '@iamkit/transport';
 import { describe, expect, it } from 'vitest';
+import type {
+  GroupCreationDetails,
+  RetryOptions,
+  TileDBConfigRequest,
+  TimeoutOption,
+  TransportHooks,
+} from '../src/index.js';
 import * as pkg from '../src/index.js';
 
 describe('re-exported error classes', () => {
@@ -17,5 +24,19 @@ describe('re-exported error classes', () => {
 
   it.each(errorClasses)('exports %s', (name, value) => {
     expect((pkg as Record<string, unknown>)[name]).toBe(value);
+  });
+});
+
+describe('types a user writes down', () => {
+  // Checked by the typecheck step: each must be importable from @iamkit/groups alone.
+  it('exports the option and model types', () => {
+    const retry: RetryOptions = { limit: 1 };
+    const timeout: TimeoutOption = { attempt: 1_000 };
+    const hooks: TransportHooks = { onError: () => undefined };
+    const details: Omit<GroupCreationDetails, 'name'> = { tags: ['a'] };
+    const config: TileDBConfigRequest = { entries: [{ key: 'k', value: 'v' }] };
+    const client = new pkg.GroupsClient({ baseUrl: 'http://127.0.0.1:1', retry, timeout, hooks });
+    expect(client.transport.baseUrl).toBe('http://127.0.0.1:1');
+    expect([details, config]).toHaveLength(2);
   });
 });

@@ -338,3 +338,30 @@ describe('retries', () => {
     expect((await groups.retrieveGroup('demo', 'holder')).members).toEqual([]);
   });
 });
+
+describe('options forwarded from optional values', () => {
+  // Under exactOptionalPropertyTypes, `{ credentialsName: maybe }` with `maybe: string |
+  // undefined` must typecheck (this file is typechecked) and mean the same as leaving it out.
+  it('an option given as undefined is the option left out', async () => {
+    const { demo } = t;
+    const maybe = (value?: string): string | undefined => value;
+    await demo.createGroup('demo', 'plain', {
+      description: maybe(),
+      credentialsName: maybe(),
+      config: undefined,
+    });
+    await demo.addMembers('demo', 'plain', [{ uri: 's3://b/a', type: 'ARRAY', name: maybe() }], {
+      credentialsName: maybe(),
+    });
+    expect(await demo.retrieveGroup('demo', 'plain', { credentialsName: maybe() })).toEqual({
+      members: [{ name: 'a', uri: 's3://b/a', type: 'ARRAY' }],
+      metadata: {},
+    });
+    await demo.updateGroupContents('demo', 'plain', {
+      members_to_add: undefined,
+      members_to_remove: ['a'],
+    });
+    await demo.deregisterGroup('demo', 'plain', { recursive: undefined, credentialsName: maybe() });
+    expect(await demo.groupExists('demo', 'plain', { credentialsName: maybe() })).toBe(false);
+  });
+});
