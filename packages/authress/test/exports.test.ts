@@ -44,3 +44,23 @@ describe('types a user writes down', () => {
     expect(typeof all[Symbol.asyncIterator]).toBe('function');
   });
 });
+
+describe('response types', () => {
+  // Checked by the typecheck step: a misspelt field of a response is a compile error, while
+  // fields a newer server adds still arrive at runtime.
+  it('know their fields, and keep free-form tags', () => {
+    const group: Group = {
+      groupId: 'grp_a',
+      name: 'A',
+      users: [{ userId: 'u' }],
+      admins: [],
+      tags: { team: 'x' },
+    };
+    // @ts-expect-error groupID is not a field of Group (groupId is)
+    expect(group.groupID).toBeUndefined();
+    // @ts-expect-error userID is not a field of User (userId is)
+    expect(group.users[0]?.userID).toBeUndefined();
+    const tag: string | undefined = group.tags?.['team'];
+    expect(tag).toBe('x');
+  });
+});

@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { AccountLinksSchema, CollectionLinksSchema, PaginationSchema } from './authress.js';
-import { readOnly } from './schema.js';
+import { type ResponseOf, readOnly } from './schema.js';
 
 /** Every caller-chosen `groupId` starts with this. */
 export const GROUP_ID_PREFIX = 'grp_';
@@ -41,7 +41,7 @@ export const IF_UNMODIFIED_SINCE_MAX_LENGTH = 32;
 export const UserSchema = v.looseObject({
   userId: v.string(),
 });
-export type User = v.InferOutput<typeof UserSchema>;
+export type User = ResponseOf<typeof UserSchema>;
 
 /** `Group` as the server returns it; `lastUpdated` and `links` are set by the server. */
 export const GroupSchema = v.looseObject({
@@ -53,7 +53,7 @@ export const GroupSchema = v.looseObject({
   links: v.optional(readOnly(AccountLinksSchema)),
   tags: v.nullish(v.record(v.string(), v.string())),
 });
-export type Group = v.InferOutput<typeof GroupSchema>;
+export type Group = ResponseOf<typeof GroupSchema>;
 
 /** `GroupCollection`: one page of groups, its links and the cursor to the next page. */
 export const GroupCollectionSchema = v.looseObject({
@@ -61,7 +61,7 @@ export const GroupCollectionSchema = v.looseObject({
   pagination: v.optional(PaginationSchema),
   links: CollectionLinksSchema,
 });
-export type GroupCollection = v.InferOutput<typeof GroupCollectionSchema>;
+export type GroupCollection = ResponseOf<typeof GroupCollectionSchema>;
 
 // ---------------------------------------------------------------------------------------
 // Request models (strict)

@@ -8,7 +8,7 @@
  * request side that client and mock server both validate with.
  */
 import * as v from 'valibot';
-import { openEnum } from './schema.js';
+import { openEnum, type ResponseOf } from './schema.js';
 
 /** Known `GroupMemberType` values. */
 export const GROUP_MEMBER_TYPES = ['GROUP', 'ARRAY'] as const;
@@ -109,7 +109,7 @@ export const GroupMemberSchema = v.looseObject({
   uri: optionalString,
   type: v.optional(GroupMemberTypeSchema),
 });
-export type GroupMember = v.InferOutput<typeof GroupMemberSchema>;
+export type GroupMember = ResponseOf<typeof GroupMemberSchema>;
 
 /** `GroupMember` in a request. */
 export const GroupMemberRequestSchema = strictObject(
@@ -130,7 +130,7 @@ export const MetadataEntrySchema = v.looseObject({
   value: v.optional(v.unknown()),
   del: v.optional(v.boolean()),
 });
-export type MetadataEntry = v.InferOutput<typeof MetadataEntrySchema>;
+export type MetadataEntry = ResponseOf<typeof MetadataEntrySchema>;
 
 /** `MetadataEntry` in a request: every entry names its key. */
 export const MetadataEntryRequestSchema = v.pipe(
@@ -164,7 +164,7 @@ export type MetadataEntryRequest = v.InferInput<typeof MetadataEntryRequestSchem
 export const MetadataSchema = v.looseObject({
   entries: v.optional(v.array(MetadataEntrySchema)),
 });
-export type Metadata = v.InferOutput<typeof MetadataSchema>;
+export type Metadata = ResponseOf<typeof MetadataSchema>;
 
 /** `Metadata` in a request. */
 export const MetadataRequestSchema = strictObject(
@@ -301,14 +301,14 @@ export const GroupCreationResponseSchema = v.looseObject({
   name: optionalString,
   tiledb_uri: optionalString,
 });
-export type GroupCreationResponse = v.InferOutput<typeof GroupCreationResponseSchema>;
+export type GroupCreationResponse = ResponseOf<typeof GroupCreationResponseSchema>;
 
 /** `GroupContentsRetrievalResponse`: a group's members and metadata. */
 export const GroupContentsRetrievalResponseSchema = v.looseObject({
   members: v.optional(v.array(GroupMemberSchema)),
   metadata: v.optional(MetadataSchema),
 });
-export type GroupContentsRetrievalResponse = v.InferOutput<
+export type GroupContentsRetrievalResponse = ResponseOf<
   typeof GroupContentsRetrievalResponseSchema
 >;
 

@@ -5,6 +5,25 @@
  */
 import * as v from 'valibot';
 
+/**
+ * `T` without the `[key: string]: unknown` that `v.looseObject` adds, at every depth. Unknown
+ * fields a newer server sends still pass through at runtime; in the type, a misspelt field
+ * (`group.groupID`) is a compile error rather than `unknown`. Index signatures with a real
+ * value type (`tags: Record<string, string>`) are kept.
+ */
+export type KnownFields<T> = T extends readonly (infer Item)[]
+  ? KnownFields<Item>[]
+  : T extends object
+    ? {
+        [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: KnownFields<
+          T[K]
+        >;
+      }
+    : T;
+
+/** What a lenient response schema gives a user: its output, {@link KnownFields} only. */
+export type ResponseOf<TSchema extends v.GenericSchema> = KnownFields<v.InferOutput<TSchema>>;
+
 /** An enum that tolerates values a newer server may add, while keeping autocomplete. */
 export type OpenEnum<T extends string> = T | (string & {});
 

@@ -4,6 +4,7 @@
  * global.
  */
 import * as v from 'valibot';
+import type { ResponseOf } from './schema.js';
 
 /** v1/v2 `Error`: `{ code, message, request_id }`, all optional on the wire. */
 export const TileDBErrorSchema = v.looseObject({
@@ -11,20 +12,20 @@ export const TileDBErrorSchema = v.looseObject({
   message: v.optional(v.string()),
   request_id: v.optional(v.string()),
 });
-export type TileDBError = v.InferOutput<typeof TileDBErrorSchema>;
+export type TileDBError = ResponseOf<typeof TileDBErrorSchema>;
 
 /** v4 `ValidationErrorField`. */
 export const ValidationErrorFieldSchema = v.looseObject({
   field: v.string(),
   message: v.string(),
 });
-export type ValidationErrorField = v.InferOutput<typeof ValidationErrorFieldSchema>;
+export type ValidationErrorField = ResponseOf<typeof ValidationErrorFieldSchema>;
 
 /** v4 `ValidationError`. */
 export const ValidationErrorSchema = v.looseObject({
   fields: v.array(ValidationErrorFieldSchema),
 });
-export type ValidationError = v.InferOutput<typeof ValidationErrorSchema>;
+export type ValidationError = ResponseOf<typeof ValidationErrorSchema>;
 
 /** v4 `Error`: v1/v2's three fields, required, plus an optional `validation_error`. */
 export const TileDBV4ErrorSchema = v.looseObject({
@@ -33,7 +34,7 @@ export const TileDBV4ErrorSchema = v.looseObject({
   request_id: v.string(),
   validation_error: v.optional(ValidationErrorSchema),
 });
-export type TileDBV4Error = v.InferOutput<typeof TileDBV4ErrorSchema>;
+export type TileDBV4Error = ResponseOf<typeof TileDBV4ErrorSchema>;
 
 /** v1/v2 `PaginationMetadata` (1-based `page`); every field optional there. */
 export const PaginationMetadataSchema = v.looseObject({
@@ -42,7 +43,7 @@ export const PaginationMetadataSchema = v.looseObject({
   total_pages: v.optional(v.number()),
   total_items: v.optional(v.number()),
 });
-export type PaginationMetadata = v.InferOutput<typeof PaginationMetadataSchema>;
+export type PaginationMetadata = ResponseOf<typeof PaginationMetadataSchema>;
 
 /** v4 `PaginationMetadata`: the same four fields, integers, all required. */
 export const PaginationMetadataV4Schema = v.looseObject({
@@ -51,7 +52,7 @@ export const PaginationMetadataV4Schema = v.looseObject({
   total_pages: v.pipe(v.number(), v.integer()),
   total_items: v.pipe(v.number(), v.integer()),
 });
-export type PaginationMetadataV4 = v.InferOutput<typeof PaginationMetadataV4Schema>;
+export type PaginationMetadataV4 = ResponseOf<typeof PaginationMetadataV4Schema>;
 
 /** `TileDBConfig`: key/value entries for the embedded library. */
 export const TileDBConfigSchema = v.looseObject({
@@ -64,4 +65,4 @@ export const TileDBConfigSchema = v.looseObject({
     ),
   ),
 });
-export type TileDBConfig = v.InferOutput<typeof TileDBConfigSchema>;
+export type TileDBConfig = ResponseOf<typeof TileDBConfigSchema>;

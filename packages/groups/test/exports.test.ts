@@ -3,7 +3,9 @@
 import * as transport from '@iamkit/transport';
 import { describe, expect, it } from 'vitest';
 import type {
+  GroupContentsRetrievalResponse,
   GroupCreationDetails,
+  GroupCreationResponse,
   RetryOptions,
   TileDBConfigRequest,
   TimeoutOption,
@@ -38,5 +40,17 @@ describe('types a user writes down', () => {
     const client = new pkg.GroupsClient({ baseUrl: 'http://127.0.0.1:1', retry, timeout, hooks });
     expect(client.transport.baseUrl).toBe('http://127.0.0.1:1');
     expect([details, config]).toHaveLength(2);
+  });
+});
+
+describe('response types', () => {
+  // Checked by the typecheck step: a misspelt field of a response is a compile error.
+  it('know their fields', () => {
+    const created: GroupCreationResponse = { id: 'i', name: 'n', tiledb_uri: 'tiledb://a/n' };
+    // @ts-expect-error tiledbUri is not a field (tiledb_uri is)
+    expect(created.tiledbUri).toBeUndefined();
+    const contents: GroupContentsRetrievalResponse = { members: [{ name: 'm', type: 'ARRAY' }] };
+    // @ts-expect-error urii is not a field of GroupMember
+    expect(contents.members?.[0]?.urii).toBeUndefined();
   });
 });
