@@ -360,8 +360,9 @@ export class Transport {
     name: K,
     event: Parameters<NonNullable<TransportHooks[K]>>[0],
   ): Promise<void> {
+    const hook = this.#hooks?.[name] as ((event: unknown) => unknown) | undefined;
     try {
-      await (this.#hooks?.[name] as (event: unknown) => unknown)(event);
+      await hook?.(event);
     } catch (error) {
       this.#debug?.(`hook ${name} threw (ignored): ${String(error)}`);
     }
