@@ -127,15 +127,17 @@ export function createContext(input: SessionInput): Context {
           'run `iamkit login`, or set TILEDB_REST_TOKEN',
         );
       }
+      const { apiKeyAuth, basicAuth, redactUrl } = await import('@iamkit/transport');
       if (input.flags.debug) {
         const what = creds.kind === 'api_key' ? 'API key' : `username ${creds.username}`;
+        // The host may carry a password (`--host https://u:pw@h`); it is refused below, but
+        // this line comes first.
         out.error(
           out.errStyle.dim(
-            `debug: profile ${cfg.profile} (${cfg.profileSource}); TileDB host ${cfg.tiledbHost} (${cfg.settings['tiledb.host'].source}); ${what} (${creds.source})`,
+            `debug: profile ${cfg.profile} (${cfg.profileSource}); TileDB host ${redactUrl(cfg.tiledbHost)} (${cfg.settings['tiledb.host'].source}); ${what} (${creds.source})`,
           ),
         );
       }
-      const { apiKeyAuth, basicAuth } = await import('@iamkit/transport');
       const auth =
         creds.kind === 'api_key'
           ? apiKeyAuth(creds.apiKey)
@@ -157,14 +159,14 @@ export function createContext(input: SessionInput): Context {
           'run `iamkit login --authress`, or set AUTHRESS_ACCESS_KEY',
         );
       }
+      const { authressAccessKeyAuth, redactUrl } = await import('@iamkit/transport');
       if (input.flags.debug) {
         out.error(
           out.errStyle.dim(
-            `debug: profile ${cfg.profile} (${cfg.profileSource}); Authress ${cfg.authressUrl} (${cfg.settings['authress.url'].source}); access key ${describeAccessKey(cfg.authressAccessKey)} (${cfg.settings['authress.access_key'].source})`,
+            `debug: profile ${cfg.profile} (${cfg.profileSource}); Authress ${redactUrl(cfg.authressUrl)} (${cfg.settings['authress.url'].source}); access key ${describeAccessKey(cfg.authressAccessKey)} (${cfg.settings['authress.access_key'].source})`,
           ),
         );
       }
-      const { authressAccessKeyAuth } = await import('@iamkit/transport');
       const baseUrl = cfg.authressUrl.replace(/\/+$/, '');
       return {
         ...(await common()),

@@ -270,7 +270,12 @@ describe('config list / get / set / unset', () => {
         /^error: invalid tiledb.host: The TileDB host is not a valid URL/,
       ],
       ['tiledb.host', 'ftp://h', /^error: invalid tiledb.host: .*http or https/],
-      ['authress.url', 'foo', /^error: authress.url must be an http\(s\) URL/],
+      [
+        'authress.url',
+        'ftp://acme.example',
+        /^error: invalid authress.url: The Authress URL must use http or https, not ftp:/,
+      ],
+      ['authress.url', 'https://a.example/?x=1', /The Authress URL must not have a query string/],
       ['authress.access_key', 'notakey', /^error: invalid authress.access_key: /],
     ];
     for (const [key, value, message] of cases) {
@@ -285,6 +290,12 @@ describe('config list / get / set / unset', () => {
     expect(
       ((await cli.readConfig()) as { profiles: Record<string, unknown> }).profiles['bad-values'],
     ).toBeUndefined();
+  });
+
+  it('set authress.url stores it as the client reads it: https for a bare host, no trailing /', async () => {
+    await cli.run(['config', 'set', 'authress.url', 'Acme.API.authress.io/', '--profile', 'bare']);
+    const config = (await cli.readConfig()) as { profiles: Record<string, Record<string, string>> };
+    expect(config.profiles['bare']?.['authress.url']).toBe('https://acme.api.authress.io');
   });
 
   it('parallel writes from many processes lose no update', async () => {

@@ -156,6 +156,26 @@ describe('secret canary', () => {
       await run(['whoami', '--debug'], { env: { ...env, ...asCanary.env } });
       await run(['config', 'list', '--debug'], { env });
     }
+    // A password inside a host URL (refused before any request, but traced and listed first).
+    const withPassword = (base: string) => base.replace('://', `://u:${CANARY_PASSWORD}@`);
+    await run(['groups', 'get', 'canary', 'secrets-g', '--host', withPassword(url), '--debug'], {
+      env: { TILEDB_REST_TOKEN: CANARY_KEY },
+    });
+    const urlInEnv = {
+      env: {
+        TILEDB_REST_HOST: withPassword(url),
+        AUTHRESS_URL: withPassword(cli.server.authressUrl),
+        AUTHRESS_ACCESS_KEY: accessKey,
+      },
+    };
+    await run(['authress', 'groups', 'list', '--debug'], urlInEnv);
+    await run(['config', 'list'], urlInEnv);
+    await run(['config', 'list', '--json'], urlInEnv);
+    await run(['config', 'get', 'tiledb.host'], urlInEnv);
+    await run(['config', 'get', 'authress.url', '--json'], urlInEnv);
+    const badUrl = await run(['config', 'set', 'authress.url', withPassword('https://a.example')]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('The Authress URL must not contain credentials');
     await run(['logout', '--debug']);
     await run(['--help']);
     await run(['completion', 'bash']);

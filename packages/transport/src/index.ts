@@ -74,6 +74,7 @@ export {
   type TransportHooks,
   type TransportOptions,
 } from './transport.js';
+export { type BaseUrl, parseBaseUrl } from './url.js';
 export {
   formatIssuePath,
   requestValidationError,

@@ -20,6 +20,21 @@ export function maskSecret(value: string, key?: SettingKey): string {
   return `********${value.slice(-4)}`;
 }
 
+/**
+ * A setting as `config get` and `config list` show it: a secret masked unless `showSecret`,
+ * and any other value with the password of a URL in it redacted (a host may be set to
+ * `https://user:password@host` by hand or through the environment).
+ */
+export async function shownSetting(
+  setting: { key: SettingKey; value: string; secret: boolean },
+  showSecret = false,
+): Promise<string> {
+  if (showSecret) return setting.value;
+  if (setting.secret) return maskSecret(setting.value, setting.key);
+  const { redactUrl } = await import('@iamkit/transport');
+  return redactUrl(setting.value);
+}
+
 /** An Authress client ID: short, id-like, and not the start of key material or a token. */
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_:-]{0,63}$/;
 const KEY_MATERIAL = /^(MC4CAQAw|eyJ)/; // base64 DER PKCS#8 Ed25519 key, JWT

@@ -1,5 +1,5 @@
 import { defineIamkitCommand } from '../../command.js';
-import { maskSecret } from '../../config/secrets.js';
+import { shownSetting } from '../../config/secrets.js';
 import { CommandError, ExitCode } from '../../errors.js';
 import { KEY_DESCRIPTION, settingKey } from './keys.js';
 
@@ -17,8 +17,10 @@ export default defineIamkitCommand({
     if (setting.value === undefined) {
       throw new CommandError(`${key} is not set`, ExitCode.error, 'see `iamkit config list`');
     }
-    const value =
-      setting.secret && !args['show-secret'] ? maskSecret(setting.value, key) : setting.value;
+    const value = await shownSetting(
+      { key, value: setting.value, secret: setting.secret },
+      args['show-secret'],
+    );
     if (ctx.out.mode === 'json') ctx.out.json({ key, value, source: setting.source });
     else ctx.out.print(value);
   },

@@ -1,6 +1,6 @@
 import { defineIamkitCommand } from '../../command.js';
 import { configLocation } from '../../config/file.js';
-import { maskSecret } from '../../config/secrets.js';
+import { shownSetting } from '../../config/secrets.js';
 
 export default defineIamkitCommand({
   name: 'list',
@@ -16,16 +16,20 @@ export default defineIamkitCommand({
         value: config.configPath,
         source: configLocation(ctx.env, ctx.homeDir).source,
       },
-      ...Object.values(config.settings).map((setting) => ({
-        key: setting.key,
-        value:
-          setting.value === undefined
-            ? undefined
-            : setting.secret
-              ? maskSecret(setting.value, setting.key)
-              : setting.value,
-        source: setting.source ?? 'unset',
-      })),
+      ...(await Promise.all(
+        Object.values(config.settings).map(async (setting) => ({
+          key: setting.key,
+          value:
+            setting.value === undefined
+              ? undefined
+              : await shownSetting({
+                  key: setting.key,
+                  value: setting.value,
+                  secret: setting.secret,
+                }),
+          source: setting.source ?? 'unset',
+        })),
+      )),
       {
         key: 'tiledb.auth',
         value: config.tiledbCredentials

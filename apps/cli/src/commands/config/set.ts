@@ -15,16 +15,11 @@ async function validated(key: SettingKey, value: string): Promise<string> {
       return normalizeTileDBHost(value);
     }
     if (key === 'authress.url') {
-      let url: URL | undefined;
-      try {
-        url = new URL(value);
-      } catch {
-        // reported below
-      }
-      if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-        throw new UsageError(`authress.url must be an http(s) URL, got ${JSON.stringify(value)}`);
-      }
-      return value.replace(/\/+$/, '');
+      // The rules the Authress client applies (a bare host means https; no credentials,
+      // query or fragment), checked now rather than on the first command that uses it.
+      const { parseBaseUrl } = await import('@iamkit/transport');
+      const { origin, path } = parseBaseUrl(value, 'The Authress URL');
+      return origin + path;
     }
     if (key === 'authress.access_key') {
       const { authressAccessKeyAuth } = await import('@iamkit/transport');
