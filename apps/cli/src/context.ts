@@ -183,7 +183,7 @@ export function createContext(input: SessionInput): Context {
  * cloud.json's credentials and act as someone else. `login` and `config set` create profiles
  * and do not come here.
  */
-function requireChosenProfile(cfg: ResolvedConfig): void {
+export function requireChosenProfile(cfg: ResolvedConfig): void {
   if (cfg.profileExists || cfg.profileSource === 'default' || cfg.profile === 'default') return;
   const saved =
     cfg.profiles.length > 0 ? `saved profiles: ${cfg.profiles.join(', ')}` : 'none saved yet';

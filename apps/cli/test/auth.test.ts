@@ -293,4 +293,37 @@ describe('profiles chosen by name', () => {
     // Nothing reached the server: the key in the environment was never sent.
     expect(await requestCount()).toBe(before);
   });
+
+  it('config unset on a profile that does not exist exits 4 and creates nothing', async () => {
+    const result = await named.run(['config', 'unset', 'tiledb.host', '--profile', 'typo']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('error: profile "typo" (flag --profile) does not exist');
+    const config = (await named.readConfig()) as { profiles: Record<string, unknown> };
+    expect(Object.keys(config.profiles)).not.toContain('typo');
+    const profiles = await named.run(['config', 'profiles']);
+    expect(profiles.stdout).not.toContain('typo');
+  });
+
+  it('profiles named like Object members (__proto__, toString) are profiles like any other', async () => {
+    const url = named.server.url;
+    const login = await named.run([
+      'login',
+      '--host',
+      url,
+      '--api-key',
+      'demo-api-key',
+      '--profile',
+      '__proto__',
+    ]);
+    expect(login.code, login.stderr).toBe(0);
+    const config = (await named.readConfig()) as { profiles: Record<string, unknown> };
+    expect(Object.keys(config.profiles)).toContain('__proto__');
+    const who = await named.run(['whoami', '--json', '--profile', '__proto__']);
+    expect(who.code, who.stderr).toBe(0);
+    expect(JSON.parse(who.stdout).username).toBe('demo');
+    // An inherited name is not a saved profile.
+    const missing = await named.run(['whoami', '--profile', 'toString']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('error: profile "toString" (flag --profile) does not exist');
+  });
 });

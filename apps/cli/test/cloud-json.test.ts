@@ -158,3 +158,25 @@ describe('an unusable ~/.tiledb/cloud.json is ignored with a warning', () => {
     expect(none.stderr).not.toContain('cloud.json');
   });
 });
+
+describe('logout and cloud.json', () => {
+  it('warns that cloud.json still logs you in, even when the profile had credentials too', async () => {
+    await writeRaw(
+      JSON.stringify({
+        api_key: { 'X-TILEDB-REST-API-KEY': 'demo-member-key' },
+        host: cli.server.url,
+      }),
+    );
+    const login = await cli.run(['login', '--host', cli.server.url, '--api-key', 'demo-api-key']);
+    expect(login.code, login.stderr).toBe(0);
+    const logout = await cli.run(['logout']);
+    expect(logout.code).toBe(0);
+    expect(logout.stderr).toContain(
+      'warning: ~/.tiledb/cloud.json still holds credentials (iamkit never edits that file)',
+    );
+    // Which is true: the next command is signed in as cloud.json's user.
+    const who = await cli.run(['whoami', '--json']);
+    expect(JSON.parse(who.stdout).username).toBe('demo-member');
+    await rm(join(cli.home, '.tiledb'), { recursive: true, force: true });
+  });
+});

@@ -298,6 +298,18 @@ describe('config list / get / set / unset', () => {
     expect(config.profiles['bare']?.['authress.url']).toBe('https://acme.api.authress.io');
   });
 
+  it('unset of a setting the profile does not hold changes nothing', async () => {
+    const xdg = join(cli.home, 'xdg-unset');
+    const result = await cli.run(['config', 'unset', 'tiledb.host'], {
+      env: { XDG_CONFIG_HOME: xdg, IAMKIT_FORCE_TTY: '1', NO_COLOR: '1' },
+    });
+    expect(result).toMatchObject({
+      code: 0,
+      stderr: 'tiledb.host is not set in profile default; nothing to do.\n',
+    });
+    await expect(stat(join(xdg, 'iamkit', 'config.json'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('parallel writes from many processes lose no update', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `parallel-${i}`);
     const results = await Promise.all(
@@ -358,5 +370,9 @@ describe('config list / get / set / unset', () => {
     const broken = await cli.run(['config', 'list'], { env: { XDG_CONFIG_HOME: xdg } });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('is not valid JSON');
+    // The hint names a way out that works: config set would read the broken file too.
+    expect(broken.stderr).toContain(
+      'hint: fix it, or move it aside and run `iamkit login` to start a new one',
+    );
   });
 });

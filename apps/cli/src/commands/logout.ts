@@ -43,8 +43,8 @@ export default defineIamkitCommand({
     if (remaining.length > 0) {
       ctx.out.warn(`${remaining.join(', ')} still set in the environment; unset to log out fully`);
     }
-    const cloudJson = config.tiledbCredentials?.layer === 'cloud.json';
-    if (tiledb && cloudJson) {
+    // Checked on the file itself: while the profile had credentials, they hid cloud.json's.
+    if (tiledb && config.cloudJson.hasCredentials) {
       ctx.out.warn('~/.tiledb/cloud.json still holds credentials (iamkit never edits that file)');
     }
   },

@@ -58,7 +58,7 @@ function invalid(path: string, why: string): CommandError {
   return new CommandError(
     `cannot read ${path}: ${why}`,
     ExitCode.error,
-    'fix or delete the file; `iamkit config set` rewrites it',
+    'fix it, or move it aside and run `iamkit login` to start a new one',
   );
 }
 
@@ -68,7 +68,9 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { version: 1, profiles: Object.create(null) };
+    }
     throw invalid(path, (error as Error).message);
   }
   let data: unknown;
@@ -84,7 +86,9 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   if (typeof profilesIn !== 'object' || profilesIn === null || Array.isArray(profilesIn)) {
     throw invalid(path, '"profiles" must be an object');
   }
-  const profiles: Record<string, Profile> = {};
+  // No prototype: a profile named "__proto__" or "toString" is a profile like any other, not
+  // the object's prototype or an inherited method.
+  const profiles: Record<string, Profile> = Object.create(null);
   for (const [name, raw] of Object.entries(profilesIn as Record<string, unknown>)) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw invalid(path, `profile "${name}" must be an object`);
@@ -178,7 +182,12 @@ async function applyChanges(
   changes: Partial<Record<SettingKey, string | undefined>>,
 ): Promise<Profile> {
   const config = await readConfigFile(path);
-  const profile: Profile = { ...(config.profiles[profileName] ?? {}) };
+  const existing = config.profiles[profileName];
+  // Removing settings from a profile that is not there changes nothing, and creates nothing.
+  if (existing === undefined && Object.values(changes).every((value) => value === undefined)) {
+    return {};
+  }
+  const profile: Profile = { ...existing };
   for (const [key, value] of Object.entries(changes) as [SettingKey, string | undefined][]) {
     if (value === undefined) delete profile[key];
     else profile[key] = value;

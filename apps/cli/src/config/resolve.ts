@@ -54,7 +54,8 @@ export interface ResolvedConfig {
    * of its values were used when it exists but cannot be read or used (bad JSON, a /v1 host,
    * wrong types). Never an error: the lowest layer must not block a command.
    */
-  cloudJson: { path: string; source: string; ignored: string | undefined };
+  /** `~/.tiledb/cloud.json`: where, whether ignored, and whether it holds credentials. */
+  cloudJson: { path: string; source: string; ignored: string | undefined; hasCredentials: boolean };
 }
 
 export const DEFAULT_TILEDB_HOST = 'https://api.tiledb.com';
@@ -182,6 +183,8 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
       path: tiledb.cloudJsonPath,
       source: tiledb.cloudJsonSource,
       ignored: tiledb.cloudJsonIgnored,
+      hasCredentials:
+        credentialsFrom({ kind: 'cloud.json', values: tiledb.cloudJson }) !== undefined,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { defineIamkitCommand } from '../../command.js';
-import { updateProfile } from '../../config/file.js';
+import { readConfigFile, updateProfile } from '../../config/file.js';
+import { requireChosenProfile } from '../../context.js';
 import { KEY_DESCRIPTION, settingKey } from './keys.js';
 
 export default defineIamkitCommand({
@@ -10,6 +11,13 @@ export default defineIamkitCommand({
   async run({ args, ctx }) {
     const key = settingKey(args.key);
     const config = await ctx.config();
+    // A misspelt --profile must not pass silently (nor, as it once did, create the profile).
+    requireChosenProfile(config);
+    const saved = (await readConfigFile(ctx.configPath)).profiles[config.profile];
+    if (saved?.[key] === undefined) {
+      ctx.out.info(`${key} is not set in profile ${config.profile}; nothing to do.`);
+      return;
+    }
     await updateProfile(ctx.configPath, config.profile, { [key]: undefined });
     ctx.out.success(`Removed ${key} from profile ${config.profile}`);
   },
