@@ -203,7 +203,11 @@ export const IfUnmodifiedSinceSchema = v.pipe(
     `expectedLastModifiedTime must be at most ${IF_UNMODIFIED_SINCE_MAX_LENGTH} characters`,
   ),
   v.regex(ISO_DATE_TIME_PATTERN, ISO_DATE_TIME_MESSAGE),
-  v.check((value) => !Number.isNaN(Date.parse(value)), ISO_DATE_TIME_MESSAGE),
+  // Only for what has the shape (2023-02-30T...): a shapeless value already has its issue.
+  v.check(
+    (value) => !ISO_DATE_TIME_PATTERN.test(value) || !Number.isNaN(Date.parse(value)),
+    ISO_DATE_TIME_MESSAGE,
+  ),
 );
 
 // ---------------------------------------------------------------------------------------

@@ -143,6 +143,14 @@ describe('parameters and helpers', () => {
     expect(v.is(IfUnmodifiedSinceSchema, '2023-08-23T14:01:12Z')).toBe(true);
     expect(v.is(IfUnmodifiedSinceSchema, formatIfUnmodifiedSince(new Date('nope')))).toBe(false);
     expect(v.is(IfUnmodifiedSinceSchema, 'yesterday')).toBe(false);
+    // One issue for one mistake (the shape check and the calendar check do not both speak).
+    for (const bad of [
+      'yesterday',
+      formatIfUnmodifiedSince(new Date('nope')),
+      '2023-13-23T14:01:12Z',
+    ]) {
+      expect(v.safeParse(IfUnmodifiedSinceSchema, bad).issues, bad).toHaveLength(1);
+    }
   });
 
   it('If-Unmodified-Since takes an ISO 8601 date-time only, not whatever Date.parse reads', () => {

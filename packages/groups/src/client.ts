@@ -166,7 +166,11 @@ function parseArgs<O>(args: readonly unknown[], payloadCount = 0) {
     address = { namespace: ref.namespace, name: ref.name };
     rest = args.slice(1);
   } else {
-    if (typeof first !== 'string' || typeof second !== 'string') throw refError(first);
+    if (typeof first !== 'string' || second === undefined) throw refError(first);
+    if (typeof second !== 'string') {
+      const message = `name must be a string (the group in namespace ${JSON.stringify(first)}); got ${second === null ? 'null' : typeof second}`;
+      throw new RequestValidationError('name', [{ path: 'name', message }], { message });
+    }
     address = { namespace: first, name: second };
     rest = args.slice(2);
   }

@@ -244,6 +244,12 @@ describe('bad input is refused before anything is sent', () => {
       ],
       [() => t.demo.retrieveGroup('tiledb://demo'), 'group', /name is empty/],
       [
+        () => t.demo.retrieveGroup('demo', 5 as unknown as string),
+        'name',
+        /^name must be a string \(the group in namespace "demo"\); got number$/,
+      ],
+      [() => t.demo.retrieveGroup('demo'), 'group', /or a namespace and a name; got "demo"$/],
+      [
         () => t.demo.registerGroup('demo', 'g', { uri: 's3://a/g', parent: 'tiledb://other/p' }),
         'group_details.parent',
         /must be in the group's namespace "demo", not "other"/,
