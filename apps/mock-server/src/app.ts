@@ -151,8 +151,12 @@ export function buildApp(options: AppOptions, builtin: readonly DomainRoutes[]):
   });
   for (const domain of [...builtin, ...options.domains]) domain.register(registrar(domain.name));
 
-  app.use('*', requestId({ headerName: 'x-request-id' }));
+  // Every request gets an id of the server's own, as the real services do: an id a client
+  // sends is not taken over, so `request_id`/`errorId` stay unique even when a client
+  // retries with the same header.
+  app.use('*', requestId({ headerName: '' }));
   app.use('*', async (c, next) => {
+    c.header('x-request-id', c.var.requestId);
     c.set('mock', services);
     const started = performance.now();
     let dropped = false;

@@ -181,6 +181,20 @@ describe('wire behaviour', () => {
     }
   });
 
+  it('ids requests itself: an x-request-id the client sends is not taken over', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 2; i++) {
+      const { res, body } = await call('GET', '/v1/user', {
+        headers: { 'x-request-id': 'abc-123' },
+      });
+      expect(res.status).toBe(401);
+      expect(body!['request_id']).toBe(res.headers.get('x-request-id'));
+      ids.add(String(body!['request_id']));
+    }
+    expect(ids.size).toBe(2);
+    expect(ids.has('abc-123')).toBe(false);
+  });
+
   it('answers an unknown route with 404 in the API shape of its prefix', async () => {
     const tiledb = await call('GET', '/v2/nothing/here', { headers: demoKey });
     expect(tiledb.status).toBe(404);
