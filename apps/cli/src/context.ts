@@ -30,6 +30,8 @@ export interface Context {
   authress(): Promise<ClientOptions & { baseUrl: string }>;
   /** Like `tiledb()` but with explicit auth (login checks credentials before saving them). */
   tiledbWith(host: string, auth: AuthStrategy): Promise<ClientOptions & { baseUrl: string }>;
+  /** Like `authress()` with an explicit URL and access key (login checks them before saving). */
+  authressWith(url: string, accessKey: string): Promise<ClientOptions & { baseUrl: string }>;
   /**
    * The body of the last successful response exactly as the API sent it (parsed JSON), for
    * `--json` where a client method returns a friendlier shape (decoded group metadata).
@@ -107,6 +109,14 @@ export function createContext(input: SessionInput): Context {
     return { ...(await common()), baseUrl: normalizeTileDBHost(host), auth };
   };
 
+  const authressWith = async (url: string, accessKey: string) => {
+    const { authressAccessKeyAuth, parseBaseUrl } = await import('@iamkit/transport');
+    const { origin, path } = parseBaseUrl(url, 'The Authress URL');
+    const baseUrl = origin + path;
+    const auth = authressAccessKeyAuth(accessKey, { authressApiUrl: baseUrl });
+    return { ...(await common()), baseUrl, auth };
+  };
+
   return {
     flags: input.flags,
     env: input.env,
@@ -116,6 +126,7 @@ export function createContext(input: SessionInput): Context {
     configPath: path,
     config,
     tiledbWith,
+    authressWith,
     lastResponseBody: () => lastSuccess?.body,
     async tiledb() {
       const cfg = await config();
@@ -159,7 +170,7 @@ export function createContext(input: SessionInput): Context {
           'run `iamkit login --authress`, or set AUTHRESS_ACCESS_KEY',
         );
       }
-      const { authressAccessKeyAuth, redactUrl } = await import('@iamkit/transport');
+      const { redactUrl } = await import('@iamkit/transport');
       if (input.flags.debug) {
         out.error(
           out.errStyle.dim(
@@ -167,12 +178,7 @@ export function createContext(input: SessionInput): Context {
           ),
         );
       }
-      const baseUrl = cfg.authressUrl.replace(/\/+$/, '');
-      return {
-        ...(await common()),
-        baseUrl,
-        auth: authressAccessKeyAuth(cfg.authressAccessKey, { authressApiUrl: baseUrl }),
-      };
+      return authressWith(cfg.authressUrl, cfg.authressAccessKey);
     },
   };
 }

@@ -154,6 +154,34 @@ describe('login, whoami, logout', () => {
     expect(after.profiles['stranger']).toBeUndefined();
   });
 
+  it('login --authress traces its check with --debug, and a bad URL is a usage error', async () => {
+    const client = cli.server.identities.serviceClients[0]!;
+    const traced = await cli.run(
+      [
+        'login',
+        '--authress',
+        '--authress-url',
+        cli.server.authressUrl,
+        '--access-key-stdin',
+        '--profile',
+        'traced',
+        '--debug',
+      ],
+      { input: `${client.accessKey}\n` },
+    );
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stderr).toContain('debug: → GET');
+    expect(traced.stderr).toMatch(/debug: ← 200 GET \S+\/v1\/groups\?limit=1/);
+    expect(traced.stderr).not.toContain(client.accessKey!.split('.')[3]!);
+
+    const ftp = await cli.run(
+      ['login', '--authress', '--authress-url', 'ftp://a.example', '--access-key-stdin'],
+      { input: `${client.accessKey}\n` },
+    );
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toContain('error: The Authress URL must use http or https, not ftp:');
+  });
+
   it('logout removes the credentials but keeps the host', async () => {
     const result = await cli.run(['logout', '--profile', 'member']);
     expect(result.code).toBe(0);

@@ -53,23 +53,22 @@ export default defineIamkitCommand({
       if (!accessKey) {
         throw new UsageError('missing the access key: pass --access-key-stdin and pipe it in');
       }
-      const { authressAccessKeyAuth } = await import('@iamkit/transport');
-      const baseUrl = url.replace(/\/+$/, '');
+      const { PermissionDeniedError } = await import('@iamkit/transport');
+      let options: Awaited<ReturnType<typeof ctx.authressWith>>;
       try {
-        new URL(baseUrl);
-      } catch {
-        throw new UsageError(`not a URL: ${JSON.stringify(url)}`);
+        options = await ctx.authressWith(url, accessKey);
+      } catch (error) {
+        // A URL or key given here is this command's argument: a usage error, nothing saved.
+        const name = (error as Error).name;
+        if (name === 'ConfigError') throw new UsageError((error as Error).message);
+        throw error;
       }
+      const baseUrl = options.baseUrl;
       // One cheap call before saving, as the TileDB login does: a key the account does not
       // know is a 401 here (exit 4, nothing saved). A 403 still proves the key is known.
-      const auth = authressAccessKeyAuth(accessKey, { authressApiUrl: baseUrl });
       const { AuthressGroupsClient } = await import('@iamkit/authress');
-      const { PermissionDeniedError } = await import('@iamkit/transport');
       try {
-        await new AuthressGroupsClient({ authressApiUrl: baseUrl, auth }).getGroups(
-          { limit: 1 },
-          { signal: ctx.signal },
-        );
+        await new AuthressGroupsClient(options).getGroups({ limit: 1 }, { signal: ctx.signal });
       } catch (error) {
         if (!(error instanceof PermissionDeniedError)) throw error;
       }
