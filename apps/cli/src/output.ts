@@ -4,7 +4,10 @@
  * - `table`: stdout is a terminal; aligned tables with a header, colour, truncation to
  *   the terminal width, confirmations, progress on stderr.
  * - `plain`: stdout is piped; tab-separated rows without a header, no colour, nothing
- *   truncated, no confirmations. Tabs and newlines inside a value are escaped (\t, \n).
+ *   truncated, no confirmations. Each cell is escaped once ({@link escapePlain}), so a
+ *   row stays one line and every cell decodes back to its text.
+ * In `table` and `plain` modes no control character from a value reaches the terminal:
+ * C0 and C1 controls, DEL and bidi controls are printed as visible escapes (`\x1b`, `\u202e`).
  * `IAMKIT_FORCE_TTY=1` makes a pipe count as a terminal (tests, `| less -R`).
  */
 
@@ -13,7 +16,7 @@ export type OutputMode = 'json' | 'table' | 'plain';
 export interface Column<T> {
   /** Header on a terminal, e.g. 'NAME'. */
   header: string;
-  /** The cell: strings print as-is, arrays joined with ', ', objects as compact JSON. */
+  /** The cell: strings as they are, arrays joined with ', ', objects as compact JSON; escaped once. */
   value: (row: T) => unknown;
 }
 
@@ -78,18 +81,59 @@ export function colorEnabled(
   return isTTY;
 }
 
-/** One cell as text. `plain` escapes separators so each row stays one TSV line. */
+/**
+ * Characters that must not reach a terminal as they are: C0 controls, DEL, C1 controls
+ * (U+0080-U+009F) and Unicode's Bidi_Control characters (U+061C, U+200E, U+200F,
+ * U+202A-U+202E, U+2066-U+2069), which could move the cursor, recolour or reorder text.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const PLAIN_ESCAPED = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const hex = (code: number, digits: number) => code.toString(16).padStart(digits, '0');
+
+/** `\t`, `\n`, `\r`, `\\`; else `\xHH` up to U+00FF and `\uHHHH` above. */
+function escapeChar(char: string): string {
+  if (char === '\\') return '\\\\';
+  if (char === '\t') return '\\t';
+  if (char === '\n') return '\\n';
+  if (char === '\r') return '\\r';
+  const code = char.charCodeAt(0);
+  return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+}
+
+/**
+ * A piped cell: every backslash and unsafe character escaped exactly once (`\\`, `\t`, `\n`,
+ * `\r`, `\xHH`, `\uHHHH`), so the row stays one TSV line and the text decodes back exactly.
+ */
+export function escapePlain(text: string): string {
+  return text.replace(PLAIN_ESCAPED, escapeChar);
+}
+
+/**
+ * A table cell, for people: tabs and line breaks become a space (one row, one line); any
+ * other unsafe character is shown escaped (`\r`, `\x1b`, `\u202e`). Backslashes stay as they are.
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(/\r?\n|\t/g, ' ').replace(UNSAFE, escapeChar);
+}
+
+/** A value as unescaped text: arrays joined with ', ', objects as compact JSON. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(cellText).join(', ');
+  return JSON.stringify(value);
+}
+
+/** One cell as text, escaped once: {@link escapePlain} when piped, else {@link escapeTerminal}. */
 export function formatCell(value: unknown, plain: boolean): string {
-  let text: string;
-  if (value === null || value === undefined) text = '';
-  else if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    text = String(value);
-  else if (value instanceof Date) text = value.toISOString();
-  else if (Array.isArray(value)) text = value.map((item) => formatCell(item, plain)).join(', ');
-  else text = JSON.stringify(value);
-  if (plain) return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\r?\n/g, '\\n');
-  return text.replace(/\r?\n|\t/g, ' ');
+  const text = cellText(value);
+  return plain ? escapePlain(text) : escapeTerminal(text);
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
@@ -236,16 +280,19 @@ export class Output {
       return;
     }
     if (this.mode === 'plain') {
-      for (const [key, value] of fields) this.print(`${key}\t${formatCell(value, true)}`);
+      for (const [key, value] of fields) {
+        this.print(`${formatCell(key, true)}\t${formatCell(value, true)}`);
+      }
       return;
     }
-    const width = Math.max(0, ...fields.map(([key]) => visibleLength(key)));
-    for (const [key, value] of fields) {
+    const keys = fields.map(([key]) => formatCell(key, false));
+    const width = Math.max(0, ...keys.map(visibleLength));
+    fields.forEach(([, value], i) => {
       const text = formatCell(value, false);
       this.print(
-        `${this.style.bold(pad(key, width))}  ${text === '' ? this.style.dim('-') : text}`,
+        `${this.style.bold(pad(keys[i]!, width))}  ${text === '' ? this.style.dim('-') : text}`,
       );
-    }
+    });
   }
 
   /**

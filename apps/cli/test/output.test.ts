@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Output, type Writable } from '../src/output.js';
+import { formatCell, Output, type Writable } from '../src/output.js';
 import { ANSI, BIN, type CliHarness, startCli } from './helpers.js';
 
 let cli: CliHarness;
@@ -164,6 +164,15 @@ describe('Output helpers', () => {
       columns,
     );
     expect(stdout.text).toBe('alpha\ta, b\ntab\\tand\\nnewline\t\n');
+  });
+
+  it('formatCell escapes a list cell once, and shows controls escaped in both modes', () => {
+    expect(formatCell(['a\\b', 'c\td', '\u001b[2J\u009b\u202e'], true)).toBe(
+      'a\\\\b, c\\td, \\x1b[2J\\x9b\\u202e',
+    );
+    expect(formatCell(['a\\b', 'c\td', '\u001b[2J\u009b\u202e'], false)).toBe(
+      'a\\b, c d, \\x1b[2J\\x9b\\u202e',
+    );
   });
 
   it('table mode aligns columns under a header', () => {
