@@ -350,6 +350,15 @@ export class Output {
     return count;
   }
 
+  /**
+   * One value on its own line(s) (`metadata get KEY`, `config get KEY`): as it is when piped,
+   * since it is data for a script; on a terminal, control characters escaped and line breaks
+   * kept.
+   */
+  value(text: string): void {
+    this.print(this.mode === 'table' ? text.split(/\r?\n/).map(escapeTerminal).join('\n') : text);
+  }
+
   /** A short confirmation ("✓ Created group ns/name"), only on a terminal and not with --json. */
   success(message: string): void {
     if (this.mode === 'table') this.print(`${this.style.green('✓')} ${message}`);

@@ -135,6 +135,19 @@ describe('control characters from the server are shown escaped', () => {
     const table = await run(['groups', 'get', 'demo', 'escapes', '--members'], { env: TTY });
     expect(table.split('\n')[1]).toBe('n m\\x1b[2J\\  ARRAY  s3://bucket/variants');
   });
+
+  it('one value printed alone is data when piped, and safe on a terminal', async () => {
+    await cli.run(['groups', 'create', 'demo', 'single']);
+    const value = 'line one\u001b[31m\nline two';
+    const set = await cli.run(['groups', 'metadata', 'set', 'demo', 'single', `note=${value}`]);
+    expect(set.code, set.stderr).toBe(0);
+    // Piped: exactly the stored text, for $(iamkit groups metadata get ...).
+    expect(await run(['groups', 'metadata', 'get', 'demo', 'single', 'note'])).toBe(`${value}\n`);
+    // On a terminal: the escape shown, the line break kept.
+    expect(await run(['groups', 'metadata', 'get', 'demo', 'single', 'note'], { env: TTY })).toBe(
+      'line one\\x1b[31m\nline two\n',
+    );
+  });
 });
 
 describe('list cells are escaped exactly once', () => {

@@ -22,6 +22,6 @@ export default defineIamkitCommand({
       args['show-secret'],
     );
     if (ctx.out.mode === 'json') ctx.out.json({ key, value, source: setting.source });
-    else ctx.out.print(value);
+    else ctx.out.value(value);
   },
 });

@@ -36,6 +36,6 @@ export default defineIamkitCommand({
     }
     const value = metadata[key];
     if (ctx.flags.json) ctx.out.json(value);
-    else ctx.out.print(typeof value === 'string' ? value : JSON.stringify(value));
+    else ctx.out.value(typeof value === 'string' ? value : JSON.stringify(value));
   },
 });
