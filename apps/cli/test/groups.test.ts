@@ -18,12 +18,7 @@ afterAll(async () => {
   await cli.close();
 });
 
-async function ok(args: string[]) {
-  const result = await cli.run(args);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result.stdout;
-}
+const ok = (args: string[]) => cli.ok(args);
 
 async function json(args: string[]) {
   return JSON.parse(await ok([...args, '--json']));

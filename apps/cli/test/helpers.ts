@@ -65,6 +65,8 @@ export interface CliHarness {
   home: string;
   /** Runs the binary with HOME=home and the clean env. */
   run(args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Runs the binary and returns stdout; throws unless it exits 0 with nothing on stderr. */
+  ok(args: readonly string[], options?: RunOptions): Promise<string>;
   /** `iamkit login --host <server> --api-key <key>` in the given profile. */
   login(apiKey?: string, profile?: string): Promise<void>;
   /** Writes `~/.tiledb/cloud.json`. */
@@ -83,6 +85,15 @@ export async function startCli(options: { seed?: SeedInput } = {}): Promise<CliH
     home,
     configPath,
     run: (args, runOptions) => runBin(home, args, runOptions),
+    async ok(args, runOptions) {
+      const result = await runBin(home, args, runOptions);
+      if (result.code !== 0 || result.stderr !== '') {
+        throw new Error(
+          `iamkit ${args.join(' ')} exited ${result.code}, stderr: ${JSON.stringify(result.stderr)}`,
+        );
+      }
+      return result.stdout;
+    },
     async login(apiKey = 'demo-api-key', profile) {
       const result = await runBin(home, [
         'login',

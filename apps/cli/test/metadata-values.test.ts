@@ -22,12 +22,7 @@ afterAll(async () => {
   await cli.close();
 });
 
-async function ok(args: string[]) {
-  const result = await cli.run(args);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result.stdout;
-}
+const ok = (args: string[]) => cli.ok(args);
 
 interface Entry {
   key: string;
