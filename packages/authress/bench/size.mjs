@@ -1,5 +1,6 @@
 // Browser bundle of an app that imports AuthressGroupsClient and calls one method, JWT
-// signing included. Pass --meta to list the largest files too.
+// signing included. Pass --meta to list the largest files too; --floor adds the same bundle
+// with the transport replaced by a fetch-only stand-in.
 import { fileURLToPath } from 'node:url';
 import { reportBrowserBundle } from '../../../scripts/bundle-size.mjs';
 

@@ -1,4 +1,5 @@
 // Browser bundle of an app that imports GroupsClient and calls one method (retrieveGroup).
+// --floor adds the same bundle with the transport replaced by a fetch-only stand-in.
 // Pass --meta to list the largest files too.
 import { fileURLToPath } from 'node:url';
 import { reportBrowserBundle } from '../../../scripts/bundle-size.mjs';
