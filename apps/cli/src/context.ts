@@ -9,7 +9,7 @@ import type { AuthStrategy, ClientOptions, ResponseEvent } from '@iamkit/transpo
 import { configPath } from './config/file.js';
 import { type ResolvedConfig, resolveConfig } from './config/resolve.js';
 import { describeAccessKey } from './config/secrets.js';
-import { NotLoggedInError } from './errors.js';
+import { NotLoggedInError, UsageError } from './errors.js';
 import type { GlobalFlags } from './globals.js';
 import { Output } from './output.js';
 
@@ -153,7 +153,9 @@ export function createContext(input: SessionInput): Context {
         creds.kind === 'api_key'
           ? apiKeyAuth(creds.apiKey)
           : basicAuth({ username: creds.username, password: creds.password });
-      return tiledbWith(cfg.tiledbHost, auth);
+      return asFlagValue(cfg.settings['tiledb.host'].kind === 'flag', '--host', () =>
+        tiledbWith(cfg.tiledbHost, auth),
+      );
     },
     async authress() {
       const cfg = await config();
@@ -178,7 +180,10 @@ export function createContext(input: SessionInput): Context {
           ),
         );
       }
-      return authressWith(cfg.authressUrl, cfg.authressAccessKey);
+      const { authressUrl, authressAccessKey } = cfg;
+      return asFlagValue(cfg.settings['authress.url'].kind === 'flag', '--authress-url', () =>
+        authressWith(authressUrl, authressAccessKey),
+      );
     },
   };
 }
@@ -189,6 +194,25 @@ export function createContext(input: SessionInput): Context {
  * cloud.json's credentials and act as someone else. `login` and `config set` create profiles
  * and do not come here.
  */
+/**
+ * A value given as a flag that cannot be used is the command's argument error (exit 2, with
+ * the help hint); from the environment or a file it stays a ConfigError (exit 1).
+ */
+export async function asFlagValue<T>(
+  fromFlag: boolean,
+  flag: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (fromFlag && error instanceof Error && error.name === 'ConfigError') {
+      throw new UsageError(`${flag}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
 export function requireChosenProfile(cfg: ResolvedConfig): void {
   if (cfg.profileExists || cfg.profileSource === 'default' || cfg.profile === 'default') return;
   const saved =

@@ -310,6 +310,44 @@ describe('config list / get / set / unset', () => {
     await expect(stat(join(xdg, 'iamkit', 'config.json'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('a host given as a flag that cannot be used is a usage error; from the environment, exit 1', async () => {
+    const env = { TILEDB_REST_TOKEN: 'demo-api-key' };
+    const flag = await cli.run(['whoami', '--host', 'ftp://h.example'], { env });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain(
+      'error: --host: The TileDB host must use http or https, not ftp:',
+    );
+    const fromEnv = await cli.run(['whoami'], {
+      env: { ...env, TILEDB_REST_HOST: 'ftp://h.example' },
+    });
+    expect(fromEnv.code).toBe(1);
+    const authress = await cli.run(
+      ['authress', 'groups', 'list', '--authress-url', 'https://a.example/?x=1'],
+      { env: { AUTHRESS_ACCESS_KEY: cli.server.identities.serviceClients[0]!.accessKey! } },
+    );
+    expect(authress.code).toBe(2);
+    expect(authress.stderr).toContain(
+      'error: --authress-url: The Authress URL must not have a query',
+    );
+  });
+
+  it('a config file that is a symlink is written through, and stays a link', async () => {
+    const { mkdir, readFile, readlink, symlink, writeFile } = await import('node:fs/promises');
+    const dotfiles = join(cli.home, 'dotfiles');
+    await mkdir(dotfiles, { recursive: true });
+    const target = join(dotfiles, 'iamkit.json');
+    await writeFile(target, JSON.stringify({ version: 1, profiles: {} }));
+    const link = join(cli.home, 'linked-config.json');
+    await symlink(target, link);
+    const result = await cli.run(['config', 'set', 'tiledb.host', 'https://linked.example'], {
+      env: { IAMKIT_CONFIG: link },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readlink(link)).toBe(target);
+    const saved = JSON.parse(await readFile(target, 'utf8'));
+    expect(saved.profiles.default['tiledb.host']).toBe('https://linked.example');
+  });
+
   it('parallel writes from many processes lose no update', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `parallel-${i}`);
     const results = await Promise.all(

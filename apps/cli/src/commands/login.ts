@@ -2,6 +2,7 @@ import { readStdin } from '../args.js';
 import { defineIamkitCommand } from '../command.js';
 import { updateProfile } from '../config/file.js';
 import { accessKeyClientId } from '../config/secrets.js';
+import { asFlagValue } from '../context.js';
 import { CommandError, ExitCode, UsageError } from '../errors.js';
 import { ask, canPrompt } from '../prompt.js';
 
@@ -127,7 +128,8 @@ export default defineIamkitCommand({
       apiKey !== undefined
         ? apiKeyAuth(apiKey)
         : basicAuth({ username: username ?? '', password: password ?? '' });
-    const options = await ctx.tiledbWith(host, auth);
+    // Typed here (flag or prompt): a host that cannot be used is a usage error.
+    const options = await asFlagValue(true, '--host', () => ctx.tiledbWith(host, auth));
     let user: Awaited<ReturnType<typeof fetchCurrentUser>>;
     try {
       user = await fetchCurrentUser(options, ctx.signal);

@@ -4,7 +4,7 @@
  * (temp file + rename in the same directory) with mode 0600 in a 0700 directory, so a
  * crash never leaves half a file and other users never read a key.
  */
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CommandError, ExitCode } from '../errors.js';
 
@@ -105,8 +105,12 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   return { version: 1, profiles };
 }
 
-/** Writes the whole file atomically, mode 0600. */
-export async function writeConfigFile(path: string, config: ConfigFile): Promise<void> {
+/**
+ * Writes the whole file atomically, mode 0600. A config file that is a symlink (a dotfile
+ * manager's) is written through: the file it points to changes, the link stays.
+ */
+export async function writeConfigFile(linkOrPath: string, config: ConfigFile): Promise<void> {
+  const path = await realpath(linkOrPath).catch(() => linkOrPath);
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.config.json.${process.pid}.${Date.now()}.tmp`);
