@@ -23,6 +23,8 @@ describe('README', () => {
       const { stdout } = await run(process.execPath, [file], {
         env: {
           PATH: process.env['PATH'] ?? '',
+          // A home without ~/.tiledb/cloud.json: the environment alone configures the client.
+          HOME: fileURLToPath(new URL('../test', import.meta.url)),
           TILEDB_REST_HOST: t.server.url,
           TILEDB_REST_TOKEN: 'demo-api-key',
         },
