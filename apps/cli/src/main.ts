@@ -114,7 +114,14 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return ExitCode.ok;
   }
 
-  const located = await locate(root, rest);
+  let located = await locate(root, rest);
+  // `iamkit groups help` (and `help` after any group) is that group's help, as at the root.
+  if (located.unknown === 'help' && located.cmd.subCommands) {
+    const at = rest.indexOf('help');
+    rest = [...rest.slice(0, at), ...rest.slice(at + 1)];
+    flags.help = true;
+    located = await locate(root, rest);
+  }
   const helpPath = ['iamkit', ...located.path].join(' ');
   if (located.unknown !== undefined && located.cmd.subCommands) {
     const names = (await childrenOf(located.cmd)).map((child) => child.name);

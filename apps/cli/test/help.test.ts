@@ -124,6 +124,20 @@ describe('--help', () => {
     expect(viaHelp.stdout).toBe(viaFlag.stdout);
   });
 
+  it("`help` after a group is that group's help, and `authress groups ls` is list", async () => {
+    const [viaHelp, viaFlag, nested] = await Promise.all([
+      runBin(home, ['groups', 'help']),
+      runBin(home, ['groups', '--help']),
+      runBin(home, ['groups', 'help', 'metadata']),
+    ]);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    expect(nested.stdout).toBe((await runBin(home, ['groups', 'metadata', '--help'])).stdout);
+    const ls = await runBin(home, ['authress', 'groups', 'ls', '--help']);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toContain('List groups one page at a time, or every page with --all');
+  });
+
   it('-h works after arguments and flags too', async () => {
     const result = await runBin(home, ['config', 'get', 'tiledb.host', '-h']);
     expect(result.code).toBe(0);

@@ -3,6 +3,7 @@ import { authressGroupsClient, GROUP_COLUMNS, parseLimit } from './shared.js';
 
 export default defineIamkitCommand({
   name: 'list',
+  aliases: ['ls'],
   description: 'List groups one page at a time, or every page with --all',
   examples: [
     'iamkit authress groups list',
