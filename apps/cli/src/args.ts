@@ -84,9 +84,12 @@ function parseTileDBAsset(positionals: readonly string[]): TileDBAsset {
   return { namespace: first, name: second, rest: others };
 }
 
-/** Parses `key=value` arguments into an object; a missing `=` or empty key is a usage error. */
+/**
+ * Parses `key=value` arguments into an object; a missing `=` or empty key is a usage error.
+ * The object has no prototype, so `__proto__=x` is a key like any other.
+ */
 export function parseKeyValues(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)}`);

@@ -59,6 +59,27 @@ async function runJson<T>(args: string[]): Promise<T> {
   return JSON.parse(result.stdout) as T;
 }
 
+describe('tags', () => {
+  it('keep keys named like Object members: __proto__, constructor, prototype', async () => {
+    const created = await run([
+      'create',
+      '--id',
+      'grp_proto_tags',
+      '--name',
+      'Proto',
+      '--tags',
+      '__proto__=p,constructor=c,prototype=x',
+      '--json',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout).tags).toEqual(
+      JSON.parse('{"__proto__":"p","constructor":"c","prototype":"x"}'),
+    );
+    const stored = await client.getGroup('grp_proto_tags');
+    expect(Object.keys(stored.tags ?? {})).toEqual(['__proto__', 'constructor', 'prototype']);
+  });
+});
+
 describe('every operation', () => {
   it('create, get, list, update and delete', async () => {
     const created = await runJson<Group>([

@@ -1,6 +1,6 @@
 /** `/openapi.json`: the routes this server actually serves, with their core schemas. */
 
-import { ResponseErrorSchema, TileDBErrorSchema } from '@iamkit/core';
+import { ResponseErrorSchema, stringMapValue, TileDBErrorSchema } from '@iamkit/core';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import type { AnyRouteSpec } from './plugin.js';
@@ -18,6 +18,12 @@ function schemaOf(
     errorMode: 'ignore',
     target: 'draft-2020-12',
     typeMode,
+    // A stringMap (free-form tags) is a custom schema to valibot; its metadata names the
+    // value schema, so describe it as the map it is.
+    overrideAction: ({ valibotAction }) => {
+      const value = stringMapValue({ pipe: [valibotAction] });
+      return value && { type: 'object', additionalProperties: schemaOf(value, typeMode) };
+    },
   }) as Record<string, unknown>;
   delete out['$schema'];
   return out;

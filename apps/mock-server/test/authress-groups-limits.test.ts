@@ -160,3 +160,31 @@ describe('If-Unmodified-Since', () => {
     expect(iso.status).toBe(200);
   });
 });
+
+describe('free-form tags', () => {
+  it('keeps every key, __proto__, constructor and prototype included, through create, update, read and list', async () => {
+    const tags = '{"__proto__":"p","constructor":"c","prototype":"x","team":"blue"}';
+    const created = await send(
+      'POST',
+      '/v1/groups',
+      `{"groupId":"grp_tags","name":"Tags","users":[],"admins":[],"tags":${tags}}`,
+    );
+    expect(created.status).toBe(201);
+    const expected = JSON.parse(tags);
+    expect(JSON.stringify(created.body['tags'])).toBe(JSON.stringify(expected));
+    const read = await send('GET', '/v1/groups/grp_tags');
+    expect(JSON.stringify(read.body['tags'])).toBe(JSON.stringify(expected));
+    const updated = await send(
+      'PUT',
+      '/v1/groups/grp_tags',
+      '{"name":"Tags","users":[],"admins":[],"tags":{"constructor":"c2"}}',
+    );
+    expect(updated.status).toBe(200);
+    expect(JSON.stringify(updated.body['tags'])).toBe('{"constructor":"c2"}');
+    const listed = await send('GET', '/v1/groups?filter=c2');
+    expect((listed.body['groups'] as unknown[]).length).toBe(1);
+    // Nothing leaked onto Object.prototype along the way.
+    expect(({} as Record<string, unknown>)['constructor']).toBe(Object);
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+});

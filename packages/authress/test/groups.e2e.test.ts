@@ -114,6 +114,19 @@ describe('create, read, list, update, delete', () => {
   });
 });
 
+describe('free-form tags', () => {
+  it('keep every key through the client, __proto__, constructor and prototype included', async () => {
+    const tags = JSON.parse('{"__proto__":"p","constructor":"c","prototype":"x","team":"docs"}');
+    const created = await h.client.createGroup({ name: 'Tags', users: [], admins: [], tags });
+    expect(JSON.stringify(created.tags)).toBe(JSON.stringify(tags));
+    const updated = await h.client.updateGroup(created.groupId!, { ...created, name: 'Tags 2' });
+    expect(JSON.stringify(updated.tags)).toBe(JSON.stringify(tags));
+    const read = await h.client.getGroup(created.groupId!);
+    expect(read.tags?.['constructor']).toBe('c');
+    expect(Object.keys(read.tags ?? {})).toEqual(['__proto__', 'constructor', 'prototype', 'team']);
+  });
+});
+
 describe('optimistic concurrency', () => {
   it('a concurrent update gets 412 as GroupModifiedError', async () => {
     const original = await h.client.createGroup({ name: 'Shared', users: [], admins: [] });

@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { AccountLinksSchema, CollectionLinksSchema, PaginationSchema } from './authress.js';
-import { type ResponseOf, readOnly } from './schema.js';
+import { type ResponseOf, readOnly, stringMap } from './schema.js';
 
 /** Every caller-chosen `groupId` starts with this. */
 export const GROUP_ID_PREFIX = 'grp_';
@@ -51,7 +51,7 @@ export const GroupSchema = v.looseObject({
   users: v.array(UserSchema),
   admins: v.array(UserSchema),
   links: v.optional(readOnly(AccountLinksSchema)),
-  tags: v.nullish(v.record(v.string(), v.string())),
+  tags: v.nullish(stringMap(v.string())),
 });
 export type Group = ResponseOf<typeof GroupSchema>;
 
@@ -127,8 +127,7 @@ export const GroupRequestFieldsSchema = v.strictObject({
   admins: userList('admins', GROUP_MAX_ADMINS),
   links: v.optional(readOnly(AccountLinksSchema)),
   tags: v.nullish(
-    v.record(
-      v.string(),
+    stringMap(
       v.pipe(
         v.string('tag values must be strings'),
         v.maxLength(

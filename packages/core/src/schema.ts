@@ -51,6 +51,50 @@ export function readOnly<const TSchema extends v.GenericSchema>(schema: TSchema)
   return v.pipe(schema, v.metadata({ readOnly: true }));
 }
 
+/**
+ * A JSON object mapping any key to a value of `value`: `v.record` for free-form maps such as
+ * Authress `tags`, except that it keeps every key. valibot's `record` and `looseObject` drop
+ * `__proto__`, `constructor` and `prototype` (against prototype pollution), which would lose a
+ * tag of that name without a word. The output has no prototype, so no key can reach one;
+ * `value`'s issues carry the key in their path.
+ */
+export function stringMap<const TValue extends v.GenericSchema<unknown, string>>(value: TValue) {
+  return v.pipe(
+    v.custom<Record<string, v.InferInput<TValue>>>(
+      (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+      (issue) =>
+        `Invalid type: Expected Object but received ${Array.isArray(issue.input) ? 'Array' : issue.received}`,
+    ),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const input = dataset.value as Record<string, unknown>;
+      const output: Record<string, v.InferOutput<TValue>> = Object.create(null);
+      let valid = true;
+      for (const key of Object.keys(input)) {
+        const result = v.safeParse(value, input[key]);
+        if (result.success) {
+          output[key] = result.output;
+          continue;
+        }
+        valid = false;
+        for (const issue of result.issues) {
+          addIssue({
+            message: issue.message,
+            input: issue.input,
+            path: [{ type: 'object', origin: 'value', input, key, value: input[key] }],
+          });
+        }
+      }
+      return valid ? output : NEVER;
+    }),
+    v.metadata({ mapValue: value }),
+  );
+}
+
+/** The value schema of a {@link stringMap}, for tools that describe schemas (JSON Schema, tests). */
+export function stringMapValue(schema: unknown): v.GenericSchema | undefined {
+  return metadataOf(schema)['mapValue'] as v.GenericSchema | undefined;
+}
+
 type MetadataCarrier = { pipe?: readonly unknown[] };
 
 function metadataOf(schema: unknown): Record<string, unknown> {

@@ -48,6 +48,25 @@ describe('GroupRequestSchema', () => {
     });
   });
 
+  it('keeps every tag key, __proto__, constructor and prototype included, on both sides', () => {
+    const tags = JSON.parse('{"__proto__":"p","constructor":"c","prototype":"x","team":"blue"}');
+    const group = { name: 'Editors', users: [], admins: [], tags };
+    const sent = v.parse(GroupRequestSchema, group);
+    expect(Object.keys(sent.tags ?? {})).toEqual(['__proto__', 'constructor', 'prototype', 'team']);
+    expect(JSON.parse(JSON.stringify(sent)).tags).toEqual(tags);
+    // No key reached a prototype.
+    expect(Object.getPrototypeOf(sent.tags)).toBeNull();
+    expect(({} as Record<string, unknown>)['p']).toBeUndefined();
+    const read = v.parse(GroupSchema, group);
+    expect(JSON.stringify(read.tags)).toBe(JSON.stringify(tags));
+    // A bad value is named by its key.
+    expect(firstIssue(GroupRequestSchema, { ...group, tags: { constructor: 5 } })).toEqual({
+      path: 'tags.constructor',
+      message: 'tag values must be strings',
+    });
+    expect(firstIssue(GroupRequestSchema, { ...group, tags: ['a'] })?.path).toBe('tags');
+  });
+
   it('names the field and the rule that failed', () => {
     expect(
       firstIssue(GroupRequestSchema, { groupId: 'abc', name: 'x', users: [], admins: [] }),

@@ -1,5 +1,10 @@
 /** Reduces a valibot schema to the same {@link Shape} the spec side produces. */
-import { isReadOnlySchema, isSecretSchema, openEnumValues } from '@iamkit/core/schema';
+import {
+  isReadOnlySchema,
+  isSecretSchema,
+  openEnumValues,
+  stringMapValue,
+} from '@iamkit/core/schema';
 import type { Field, Shape } from './spec-model.js';
 
 interface Node {
@@ -70,6 +75,9 @@ function schemaShape(node: Node): Shape {
     case 'string':
       return { kind: 'string' };
     case 'custom': {
+      const mapValue = stringMapValue(node);
+      if (mapValue)
+        return { kind: 'object', properties: {}, required: [], map: schemaField(mapValue).shape };
       const values = openEnumValues(node);
       return values ? { kind: 'string', enum: [...values] } : { kind: 'unknown' };
     }

@@ -48,7 +48,8 @@ export function parseUsers(flag: string, value: string | undefined) {
 /** `k=v,k2=v2` as a tag object; `--tags ""` clears the tags. */
 export function parseTags(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  const tags: Record<string, string> = {};
+  // No prototype: `--tags __proto__=x` is a tag like any other.
+  const tags: Record<string, string> = Object.create(null);
   if (value.trim() === '') return tags;
   for (const pair of value.split(',')) {
     const eq = pair.indexOf('=');
