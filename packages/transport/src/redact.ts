@@ -93,6 +93,10 @@ function headerEntries(headers: Headers): Array<[string, string]> {
  */
 export function redactUrl(url: string | URL): string {
   const text = String(url);
+  // `user:password@host` without `//` parses as a URL of scheme "user:", with no password
+  // for URL to find; the part before the @ is still a credential.
+  const bare = /^([^\s/@:]+):[^\s/@]*@/;
+  if (!text.includes('//') && bare.test(text)) return text.replace(bare, `$1:${REDACTED}@`);
   let parsed: URL;
   try {
     parsed = new URL(text);

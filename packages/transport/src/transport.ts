@@ -360,9 +360,11 @@ export class Transport {
     name: K,
     event: Parameters<NonNullable<TransportHooks[K]>>[0],
   ): Promise<void> {
-    const hook = this.#hooks?.[name] as ((event: unknown) => unknown) | undefined;
+    const hooks = this.#hooks;
+    const hook = hooks?.[name] as ((event: unknown) => unknown) | undefined;
     try {
-      await hook?.(event);
+      // Called on the hooks object: a class instance's methods keep their `this`.
+      await hook?.call(hooks, event);
     } catch (error) {
       this.#debug?.(`hook ${name} threw (ignored): ${String(error)}`);
     }

@@ -5,6 +5,13 @@
 import { ConfigError } from './errors.js';
 import { redactUrl } from './redact.js';
 
+/**
+ * What "a bare host" is: `host`, `host:port`, optionally followed by a path. Only these get
+ * `https://`; anything else (`/api`, `user:pw@host`, `https:/host`) is parsed as written, so
+ * a relative or mistyped URL is refused rather than turned into some other host.
+ */
+const BARE_HOST = /^[^\s/:?#@]+(?::\d+)?(?:\/|$)/;
+
 /** An http(s) base URL, split where callers need it: the path has no trailing slash. */
 export interface BaseUrl {
   origin: string;
@@ -21,7 +28,7 @@ export function parseBaseUrl(input: string, subject: string): BaseUrl {
   if (trimmed === '') throw new ConfigError(`${subject} is empty`);
   let url: URL;
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
+    url = new URL(BARE_HOST.test(trimmed) ? `https://${trimmed}` : trimmed);
   } catch {
     throw new ConfigError(`${subject} is not a valid URL: ${redactUrl(trimmed)}`);
   }

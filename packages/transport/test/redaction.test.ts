@@ -468,5 +468,9 @@ describe('redaction helpers', () => {
     );
     expect(redactUrl('https://h.example/x?page=2')).toBe('https://h.example/x?page=2');
     expect(redactUrl('not a url //u:secret@x')).not.toContain('secret');
+    // A bare host with user-info parses as scheme "svc:"; its password is hidden all the same.
+    expect(redactUrl('svc:s3cret-pw@acme.api.authress.io/x')).toBe(
+      'svc:[REDACTED]@acme.api.authress.io/x',
+    );
   });
 });

@@ -288,6 +288,16 @@ describe('requests', () => {
     expect(new Transport({ baseUrl: ' API.example.com/base// ' }).baseUrl).toBe(
       'https://api.example.com/base',
     );
+    expect(new Transport({ baseUrl: 'localhost:8080' }).baseUrl).toBe('https://localhost:8080');
+    // Only host[:port][/path] is a bare host: a relative or mistyped URL is refused or read as
+    // written, never turned into another host that would receive the credentials.
+    expect(() => new Transport({ baseUrl: '/api' })).toThrow(/baseUrl is not a valid URL: \/api$/);
+    expect(new Transport({ baseUrl: 'https:/api.example.com' }).baseUrl).toBe(
+      'https://api.example.com',
+    );
+    expect(() => new Transport({ baseUrl: 'svc:canary-pw@api.example.com' })).toThrow(
+      /^Transport: baseUrl must use http or https, not svc:$/,
+    );
   });
 
   it('rejects a bad base URL, timeout or retry option with ConfigError', () => {
@@ -443,6 +453,14 @@ describe('hooks and debug tracing', () => {
     const broken = () => {
       throw new Error('metrics backend down');
     };
+    // A class instance's methods keep their `this` (and the ones that work still run).
+    class Counting {
+      requests = 0;
+      beforeRequest() {
+        this.requests++;
+      }
+    }
+    const counting = new Counting();
     const transport = new Transport({
       baseUrl: server.url,
       retry: { limit: 2, baseDelay: 1, maxDelay: 1 },
@@ -461,6 +479,9 @@ describe('hooks and debug tracing', () => {
       await expect(transport.request({ method: 'GET', path: '/missing' })).rejects.toBeInstanceOf(
         NotFoundError,
       );
+      const counted = new Transport({ baseUrl: server.url, hooks: counting });
+      await counted.request({ method: 'GET', path: '/missing' }).catch(() => undefined);
+      expect(counting.requests).toBe(1);
     } finally {
       spy.mockRestore();
       vi.unstubAllEnvs();
