@@ -22,7 +22,7 @@ function quote(value: unknown): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
-// Control characters (C0 and DEL) have no place in a name a URL and a terminal must show.
+// Control characters (C0 and DEL) have no place in a new name a terminal must show.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
@@ -30,18 +30,29 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 function segmentProblem(value: string): string | undefined {
   if (value === '') return 'not be empty';
   if (value.includes('/')) return 'not contain "/"';
-  // A URL resolves "." and ".." away, so a group named so could never be addressed.
+  // A URL resolves "." and ".." (even encoded) away, so no request could address them.
   if (value === '.' || value === '..') return `not be ${quote(value)}`;
-  if (CONTROL_CHARACTER.test(value)) return 'not contain control characters';
   return undefined;
 }
 
-function pathSegment(field: string) {
+/**
+ * Why `value` cannot name a new group. Stricter than a path segment: a name with control
+ * characters can be addressed (encoded), so an existing one stays readable and removable,
+ * but none is created.
+ */
+function newNameProblem(value: string): string | undefined {
+  return (
+    segmentProblem(value) ??
+    (CONTROL_CHARACTER.test(value) ? 'not contain control characters' : undefined)
+  );
+}
+
+function segment(field: string, problem: (value: string) => string | undefined) {
   return v.pipe(
     v.string(),
     v.check(
-      (value) => segmentProblem(value) === undefined,
-      (issue) => `${field} must ${segmentProblem(issue.input as string)}`,
+      (value) => problem(value) === undefined,
+      (issue) => `${field} must ${problem(issue.input as string)}`,
     ),
   );
 }
@@ -51,10 +62,13 @@ function pathSegment(field: string) {
 // ---------------------------------------------------------------------------------------
 
 /** `{group_namespace}`: a user or organization name; one path segment. */
-export const GroupNamespaceSchema = pathSegment('namespace');
+export const GroupNamespaceSchema = segment('namespace', segmentProblem);
 
 /** `{group_name}`: the group's name or its UUID; one path segment. */
-export const GroupNameSchema = pathSegment('name');
+export const GroupNameSchema = segment('name', segmentProblem);
+
+/** `group_details.name` when creating or registering: a path segment without control characters. */
+export const NewGroupNameSchema = segment('name', newNameProblem);
 
 /** One tag of a group: `[a-z-]+`. */
 export const GroupTagSchema = v.pipe(
@@ -198,7 +212,7 @@ export type TileDBConfigRequest = v.InferInput<typeof TileDBConfigRequestSchema>
 
 const groupDetailsEntries = {
   description: optionalString,
-  name: v.optional(GroupNameSchema),
+  name: v.optional(NewGroupNameSchema),
   uri: v.optional(nonEmptyString('uri')),
   logo: optionalString,
   tags: v.optional(v.array(GroupTagSchema)),

@@ -10,6 +10,7 @@ import {
   GroupRegistrationRequestSchema,
   type MetadataChanges,
   MetadataChangesSchema,
+  NewGroupNameSchema,
   toMetadataEntries,
   toTileDBConfig,
 } from '@iamkit/core/groups';
@@ -108,12 +109,13 @@ describe('group request schemas', () => {
     // Names a URL cannot address, or a terminal cannot show, are refused before anything is sent.
     expect(issues(GroupNameSchema, '..')).toEqual([': name must not be ".."']);
     expect(issues(GroupNameSchema, '.')).toEqual([': name must not be "."']);
-    expect(issues(GroupNameSchema, 'a\u0000b')).toEqual([
+    // A new name has no control characters; an existing one is still addressed (encoded).
+    expect(issues(NewGroupNameSchema, 'a\u0000b')).toEqual([
       ': name must not contain control characters',
     ]);
-    expect(issues(GroupNamespaceSchema, 'ns\n')).toEqual([
-      ': namespace must not contain control characters',
-    ]);
+    expect(issues(NewGroupNameSchema, '..')).toEqual([': name must not be ".."']);
+    expect(issues(GroupNameSchema, 'a\tb')).toEqual([]);
+    expect(issues(GroupNamespaceSchema, 'ns\n')).toEqual([]);
     expect(issues(GroupNameSchema, 'v1.2 (final)')).toEqual([]);
   });
 });

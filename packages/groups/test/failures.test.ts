@@ -194,7 +194,7 @@ describe('bad input is refused before anything is sent', () => {
       [() => t.demo.createGroup('demo', '..'), 'name', /name must not be "\.\."/],
       [
         () => t.demo.createGroup('demo', 'a\tb'),
-        'name',
+        'group_details.name',
         /name must not contain control characters/,
       ],
       [

@@ -365,3 +365,11 @@ describe('options forwarded from optional values', () => {
     expect(await demo.groupExists('demo', 'plain', { credentialsName: maybe() })).toBe(false);
   });
 });
+
+describe('a name with control characters', () => {
+  // None is created, but one made elsewhere is still reached (encoded), so it can be cleaned up.
+  it('is still addressed by reads (groupExists, retrieveGroup)', async () => {
+    expect(await t.demo.groupExists('demo', 'odd\tname')).toBe(false);
+    await expect(t.demo.retrieveGroup('demo', 'odd\tname')).rejects.toMatchObject({ status: 404 });
+  });
+});
