@@ -156,23 +156,35 @@ describe('secret canary', () => {
       await run(['whoami', '--debug'], { env: { ...env, ...asCanary.env } });
       await run(['config', 'list', '--debug'], { env });
     }
-    // A password inside a host URL (refused before any request, but traced and listed first).
+    // A password inside a host URL (refused before any request, but traced and listed first),
+    // written with a scheme or as a bare host.
     const withPassword = (base: string) => base.replace('://', `://u:${CANARY_PASSWORD}@`);
-    await run(['groups', 'get', 'canary', 'secrets-g', '--host', withPassword(url), '--debug'], {
-      env: { TILEDB_REST_TOKEN: CANARY_KEY },
-    });
-    const urlInEnv = {
-      env: {
-        TILEDB_REST_HOST: withPassword(url),
-        AUTHRESS_URL: withPassword(cli.server.authressUrl),
-        AUTHRESS_ACCESS_KEY: accessKey,
-      },
-    };
-    await run(['authress', 'groups', 'list', '--debug'], urlInEnv);
-    await run(['config', 'list'], urlInEnv);
-    await run(['config', 'list', '--json'], urlInEnv);
-    await run(['config', 'get', 'tiledb.host'], urlInEnv);
-    await run(['config', 'get', 'authress.url', '--json'], urlInEnv);
+    const bare = (base: string) => `u:${CANARY_PASSWORD}@${base.replace(/^https?:\/\//, '')}`;
+    for (const host of [withPassword(url), bare(url)]) {
+      const traced = await run(
+        ['groups', 'get', 'canary', 'secrets-g', '--host', host, '--debug'],
+        {
+          env: { TILEDB_REST_TOKEN: CANARY_KEY },
+        },
+      );
+      expect(traced.stderr).toContain('debug: profile');
+      expect(traced.stderr).toContain('REDACTED');
+    }
+    for (const authressUrl of [
+      withPassword(cli.server.authressUrl),
+      bare(cli.server.authressUrl),
+    ]) {
+      const env = { env: { AUTHRESS_URL: authressUrl, AUTHRESS_ACCESS_KEY: accessKey } };
+      const traced = await run(['authress', 'groups', 'list', '--debug'], env);
+      expect(traced.stderr).toContain('debug: profile');
+      const listed = await run(['config', 'list'], env);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toContain('REDACTED');
+      await run(['config', 'list', '--json'], env);
+      const got = await run(['config', 'get', 'authress.url', '--json'], env);
+      expect(got.code, got.stderr).toBe(0);
+      expect(got.stdout).toContain('REDACTED');
+    }
     const badUrl = await run(['config', 'set', 'authress.url', withPassword('https://a.example')]);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('The Authress URL must not contain credentials');

@@ -26,6 +26,12 @@ export interface BaseUrl {
 export function parseBaseUrl(input: string, subject: string): BaseUrl {
   const trimmed = typeof input === 'string' ? input.trim() : '';
   if (trimmed === '') throw new ConfigError(`${subject} is empty`);
+  const credentials = () =>
+    new ConfigError(
+      `${subject} must not contain credentials (user:password@); give them separately`,
+    );
+  // `user:password@host` with no scheme would otherwise read as the URL scheme "user:".
+  if (/^[^\s/:@]+:[^\s/@]*@/.test(trimmed)) throw credentials();
   let url: URL;
   try {
     url = new URL(BARE_HOST.test(trimmed) ? `https://${trimmed}` : trimmed);
@@ -35,11 +41,7 @@ export function parseBaseUrl(input: string, subject: string): BaseUrl {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`${subject} must use http or https, not ${url.protocol}`);
   }
-  if (url.username || url.password) {
-    throw new ConfigError(
-      `${subject} must not contain credentials (user:password@); give them separately`,
-    );
-  }
+  if (url.username || url.password) throw credentials();
   if (url.search || url.hash) {
     throw new ConfigError(`${subject} must not have a query string or fragment`);
   }

@@ -296,7 +296,7 @@ describe('requests', () => {
       'https://api.example.com',
     );
     expect(() => new Transport({ baseUrl: 'svc:canary-pw@api.example.com' })).toThrow(
-      /^Transport: baseUrl must use http or https, not svc:$/,
+      /^Transport: baseUrl must not contain credentials \(user:password@\); give them separately$/,
     );
   });
 
