@@ -189,12 +189,6 @@ export function createContext(input: SessionInput): Context {
 }
 
 /**
- * A profile chosen by name (`--profile`, `IAMKIT_PROFILE`) must exist before a command calls
- * an API with it: a misspelt name would otherwise fall through to the environment's or
- * cloud.json's credentials and act as someone else. `login` and `config set` create profiles
- * and do not come here.
- */
-/**
  * A value given as a flag that cannot be used is the command's argument error (exit 2, with
  * the help hint); from the environment or a file it stays a ConfigError (exit 1).
  */
@@ -213,6 +207,12 @@ export async function asFlagValue<T>(
   }
 }
 
+/**
+ * A profile chosen by name (`--profile`, `IAMKIT_PROFILE`) must exist before a command calls
+ * an API with it: a misspelt name would otherwise fall through to the environment's or
+ * cloud.json's credentials and act as someone else. `login` and `config set` create profiles
+ * and do not come here.
+ */
 export function requireChosenProfile(cfg: ResolvedConfig): void {
   if (cfg.profileExists || cfg.profileSource === 'default' || cfg.profile === 'default') return;
   const saved =
