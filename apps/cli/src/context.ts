@@ -131,6 +131,7 @@ export function createContext(input: SessionInput): Context {
     async tiledb() {
       const cfg = await config();
       requireChosenProfile(cfg);
+      if (cfg.tiledbEnvError) throw cfg.tiledbEnvError;
       const creds = cfg.tiledbCredentials;
       if (!creds) {
         throw new NotLoggedInError(

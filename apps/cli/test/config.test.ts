@@ -321,6 +321,23 @@ describe('config list / get / set / unset', () => {
       env: { ...env, TILEDB_REST_HOST: 'ftp://h.example' },
     });
     expect(fromEnv.code).toBe(1);
+    expect(fromEnv.stderr).toContain(
+      'error: TILEDB_REST_HOST: The TileDB host must use http or https',
+    );
+    // A bad TileDB variable blocks only TileDB commands: config list shows it, Authress runs.
+    const badEnv = { TILEDB_REST_HOST: 'ftp://h.example' };
+    const listed = await cli.run(['config', 'list'], { env: badEnv });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/tiledb\.host\tftp:\/\/h\.example\tenv TILEDB_REST_HOST/);
+    expect(listed.stderr).toContain('(TileDB commands refuse to run until it is fixed)');
+    const authressOk = await cli.run(['authress', 'groups', 'list'], {
+      env: {
+        ...badEnv,
+        AUTHRESS_URL: cli.server.authressUrl,
+        AUTHRESS_ACCESS_KEY: cli.server.identities.serviceClients[0]!.accessKey!,
+      },
+    });
+    expect(authressOk.code, authressOk.stderr).toBe(0);
     const authress = await cli.run(
       ['authress', 'groups', 'list', '--authress-url', 'https://a.example/?x=1'],
       { env: { AUTHRESS_ACCESS_KEY: cli.server.identities.serviceClients[0]!.accessKey! } },

@@ -91,6 +91,8 @@ export default defineIamkitCommand({
       throw new UsageError('--password-stdin needs --username');
     }
 
+    // Bad TILEDB_REST_* values are refused as every TileDB command refuses them.
+    if (config.tiledbEnvError) throw config.tiledbEnvError;
     let host = ctx.flags.host ?? config.tiledbHost;
     let apiKey = apiKeyFlag === '-' ? firstLine(await readStdin()).trim() : apiKeyFlag;
     let username = usernameFlag;

@@ -52,10 +52,16 @@ export interface ResolvedConfig {
   /**
    * `~/.tiledb/cloud.json`: `source` is how it is named to the user; `ignored` says why none
    * of its values were used when it exists but cannot be read or used (bad JSON, a /v1 host,
-   * wrong types). Never an error: the lowest layer must not block a command.
+   * wrong types). Never an error: the lowest layer must not block a command. `hasCredentials`:
+   * whether it holds credentials, whichever layer wins.
    */
-  /** `~/.tiledb/cloud.json`: where, whether ignored, and whether it holds credentials. */
   cloudJson: { path: string; source: string; ignored: string | undefined; hasCredentials: boolean };
+  /**
+   * What is wrong with the TILEDB_REST_* variables (a bad host, half a username/password
+   * pair). Raised by the commands that talk to TileDB; the others run, and `config list`
+   * shows it.
+   */
+  tiledbEnvError: Error | undefined;
 }
 
 export const DEFAULT_TILEDB_HOST = 'https://api.tiledb.com';
@@ -186,5 +192,6 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
       hasCredentials:
         credentialsFrom({ kind: 'cloud.json', values: tiledb.cloudJson }) !== undefined,
     },
+    tiledbEnvError: tiledb.envError,
   };
 }

@@ -35,19 +35,30 @@ export async function readTileDBLayers(
   cloudJsonSource: string;
   /** Why cloud.json was ignored (no path, no value from it), when it was. */
   cloudJsonIgnored: string | undefined;
+  /** What is wrong with the TILEDB_REST_* variables, when something is. */
+  envError: Error | undefined;
 }> {
   const { resolveTileDBConfig, TILEDB_API_KEY_HEADER } = await import('@iamkit/transport');
   const { readTileDBCloudJson, tiledbCloudJsonPath } = await import('@iamkit/transport/node');
 
   const tiledbEnv: Record<string, string | undefined> = {};
   for (const [, name] of ENV_NAMES) tiledbEnv[name] = env[name];
-  const fromEnv = resolveTileDBConfig({ env: tiledbEnv }); // throws ConfigError on bad values
+  let fromEnv: ReturnType<typeof resolveTileDBConfig> | undefined;
+  let envError: Error | undefined;
+  try {
+    fromEnv = resolveTileDBConfig({ env: tiledbEnv });
+  } catch (error) {
+    // Kept for the commands that talk to TileDB: `config list` (which shows it) and the
+    // Authress commands still run.
+    if (!(error instanceof Error) || error.name !== 'ConfigError') throw error;
+    envError = error;
+  }
   const envValues: LayerValues = {};
   for (const [key, name] of ENV_NAMES) {
     const value = env[name];
     if (present(value)) envValues[key] = { value, source: `env ${name}` };
   }
-  if (envValues['tiledb.host']) envValues['tiledb.host'].value = fromEnv.host;
+  if (envValues['tiledb.host'] && fromEnv) envValues['tiledb.host'].value = fromEnv.host;
 
   const path = tiledbCloudJsonPath(homeDir);
   const source = path.startsWith(`${homeDir}/`) ? `~${path.slice(homeDir.length)}` : path;
@@ -58,6 +69,7 @@ export async function readTileDBLayers(
     cloudJsonPath: path,
     cloudJsonSource: source,
     cloudJsonIgnored: ignored,
+    envError,
   });
 
   let raw: unknown;

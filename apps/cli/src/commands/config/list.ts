@@ -50,6 +50,11 @@ export default defineIamkitCommand({
             },
           ]),
     ];
+    if (config.tiledbEnvError) {
+      ctx.out.warn(
+        `${config.tiledbEnvError.message} (TileDB commands refuse to run until it is fixed)`,
+      );
+    }
     if (!config.profileExists && config.profile !== 'default') {
       ctx.out.warn(`profile "${config.profile}" does not exist in ${config.configPath}`);
     }
