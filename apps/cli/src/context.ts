@@ -191,7 +191,8 @@ export function createContext(input: SessionInput): Context {
 
 /**
  * A value given as a flag that cannot be used is the command's argument error (exit 2, with
- * the help hint); from the environment or a file it stays a ConfigError (exit 1).
+ * the help hint), prefixed with `flag` when there is one; from the environment or a file it
+ * stays a ConfigError (exit 1).
  */
 export async function asFlagValue<T>(
   fromFlag: boolean,
@@ -202,7 +203,7 @@ export async function asFlagValue<T>(
     return await work();
   } catch (error) {
     if (fromFlag && error instanceof Error && error.name === 'ConfigError') {
-      throw new UsageError(`${flag}: ${error.message}`);
+      throw new UsageError(flag ? `${flag}: ${error.message}` : error.message);
     }
     throw error;
   }
@@ -215,7 +216,7 @@ export async function asFlagValue<T>(
  * and do not come here.
  */
 export function requireChosenProfile(cfg: ResolvedConfig): void {
-  if (cfg.profileExists || cfg.profileSource === 'default' || cfg.profile === 'default') return;
+  if (cfg.saved || cfg.profileSource === 'default' || cfg.profile === 'default') return;
   const saved =
     cfg.profiles.length > 0 ? `saved profiles: ${cfg.profiles.join(', ')}` : 'none saved yet';
   throw new NotLoggedInError(

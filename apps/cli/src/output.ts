@@ -86,10 +86,11 @@ export function colorEnabled(
  * (U+0080-U+009F) and Unicode's Bidi_Control characters (U+061C, U+200E, U+200F,
  * U+202A-U+202E, U+2066-U+2069), which could move the cursor, recolour or reorder text.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const PLAIN_ESCAPED = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CHARS =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const UNSAFE = new RegExp(`[${UNSAFE_CHARS}]`, 'g');
+/** Piped cells escape the backslash too, so every escape decodes back. */
+const PLAIN_ESCAPED = new RegExp(`[\\\\${UNSAFE_CHARS}]`, 'g');
 
 const hex = (code: number, digits: number) => code.toString(16).padStart(digits, '0');
 

@@ -91,8 +91,7 @@ function ed25519Pkcs8Der(base64: string): Uint8Array<ArrayBuffer> | undefined {
 }
 
 function issuerOrigin(authressApiUrl: string, accountId: string): string {
-  const { origin, path } = parseBaseUrl(authressApiUrl, 'authressApiUrl');
-  const host = new URL(origin).hostname;
+  const { origin, hostname: host, path } = parseBaseUrl(authressApiUrl, 'authressApiUrl');
   if (host === 'authress.io' || host.endsWith('.authress.io'))
     return `https://${accountId}.api.authress.io`;
   // A custom domain (or a local mock): the configured URL itself.

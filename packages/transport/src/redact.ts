@@ -88,15 +88,20 @@ function headerEntries(headers: Headers): Array<[string, string]> {
 }
 
 /**
+ * `user:password@` at the start of a URL written without a scheme (`svc:pw@host`). URL reads
+ * it as the scheme "user:", so neither URL's own password check nor its parser sees it.
+ */
+export const SCHEMELESS_USER_INFO = /^([^\s/@:]+):[^\s/@]*@/;
+
+/**
  * A URL safe to print: the password of any user-info is replaced, and so is the value of
  * any query parameter whose name is a secret (`api_key`, `token`, ...).
  */
 export function redactUrl(url: string | URL): string {
   const text = String(url);
-  // `user:password@host` without `//` parses as a URL of scheme "user:", with no password
-  // for URL to find; the part before the @ is still a credential.
-  const bare = /^([^\s/@:]+):[^\s/@]*@/;
-  if (!text.includes('//') && bare.test(text)) return text.replace(bare, `$1:${REDACTED}@`);
+  if (SCHEMELESS_USER_INFO.test(text)) {
+    return text.replace(SCHEMELESS_USER_INFO, `$1:${REDACTED}@`);
+  }
   let parsed: URL;
   try {
     parsed = new URL(text);

@@ -3,7 +3,7 @@
  * host and the Authress API URL all follow the same rules.
  */
 import { ConfigError } from './errors.js';
-import { redactUrl } from './redact.js';
+import { redactUrl, SCHEMELESS_USER_INFO } from './redact.js';
 
 /**
  * What "a bare host" is: `host`, `host:port`, optionally followed by a path. Only these get
@@ -15,6 +15,8 @@ const BARE_HOST = /^[^\s/:?#@]+(?::\d+)?(?:\/|$)/;
 /** An http(s) base URL, split where callers need it: the path has no trailing slash. */
 export interface BaseUrl {
   origin: string;
+  /** Lower-case, as URL gives it. */
+  hostname: string;
   path: string;
 }
 
@@ -30,8 +32,7 @@ export function parseBaseUrl(input: string, subject: string): BaseUrl {
     new ConfigError(
       `${subject} must not contain credentials (user:password@); give them separately`,
     );
-  // `user:password@host` with no scheme would otherwise read as the URL scheme "user:".
-  if (/^[^\s/:@]+:[^\s/@]*@/.test(trimmed)) throw credentials();
+  if (SCHEMELESS_USER_INFO.test(trimmed)) throw credentials();
   let url: URL;
   try {
     url = new URL(BARE_HOST.test(trimmed) ? `https://${trimmed}` : trimmed);
@@ -45,5 +46,5 @@ export function parseBaseUrl(input: string, subject: string): BaseUrl {
   if (url.search || url.hash) {
     throw new ConfigError(`${subject} must not have a query string or fragment`);
   }
-  return { origin: url.origin, path: url.pathname.replace(/\/+$/, '') };
+  return { origin: url.origin, hostname: url.hostname, path: url.pathname.replace(/\/+$/, '') };
 }

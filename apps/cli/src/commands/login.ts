@@ -55,15 +55,8 @@ export default defineIamkitCommand({
         throw new UsageError('missing the access key: pass --access-key-stdin and pipe it in');
       }
       const { PermissionDeniedError } = await import('@iamkit/transport');
-      let options: Awaited<ReturnType<typeof ctx.authressWith>>;
-      try {
-        options = await ctx.authressWith(url, accessKey);
-      } catch (error) {
-        // A URL or key given here is this command's argument: a usage error, nothing saved.
-        const name = (error as Error).name;
-        if (name === 'ConfigError') throw new UsageError((error as Error).message);
-        throw error;
-      }
+      // The URL and key are this command's arguments: a usage error, nothing saved.
+      const options = await asFlagValue(true, '', () => ctx.authressWith(url, accessKey));
       const baseUrl = options.baseUrl;
       // One cheap call before saving, as the TileDB login does: a key the account does not
       // know is a 401 here (exit 4, nothing saved). A 403 still proves the key is known.

@@ -1,5 +1,5 @@
 import { defineIamkitCommand } from '../command.js';
-import { readConfigFile, updateProfile } from '../config/file.js';
+import { updateProfile } from '../config/file.js';
 
 export default defineIamkitCommand({
   name: 'logout',
@@ -11,8 +11,7 @@ export default defineIamkitCommand({
   },
   async run({ args, ctx }) {
     const config = await ctx.config();
-    const file = await readConfigFile(ctx.configPath);
-    const profile = file.profiles[config.profile];
+    const profile = config.saved;
     const both = !args.authress && !args.tiledb;
     const tiledb = both || args.tiledb === true;
     const authress = both || args.authress === true;

@@ -40,7 +40,8 @@ export interface ResolvedConfig {
   profile: string;
   /** How the profile was picked: `flag --profile`, `env IAMKIT_PROFILE` or `default`. */
   profileSource: string;
-  profileExists: boolean;
+  /** The profile's own settings as saved in the config file; undefined when it is not there. */
+  saved: Profile | undefined;
   /** The names of the profiles saved in the config file. */
   profiles: string[];
   configPath: string;
@@ -177,7 +178,7 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
   return {
     profile,
     profileSource,
-    profileExists: file.profiles[profile] !== undefined,
+    saved: file.profiles[profile],
     profiles: Object.keys(file.profiles),
     configPath: input.configPath,
     settings,

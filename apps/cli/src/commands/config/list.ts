@@ -55,7 +55,7 @@ export default defineIamkitCommand({
         `${config.tiledbEnvError.message} (TileDB commands refuse to run until it is fixed)`,
       );
     }
-    if (!config.profileExists && config.profile !== 'default') {
+    if (!config.saved && config.profile !== 'default') {
       ctx.out.warn(`profile "${config.profile}" does not exist in ${config.configPath}`);
     }
     ctx.out.table(

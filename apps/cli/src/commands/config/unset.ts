@@ -1,5 +1,5 @@
 import { defineIamkitCommand } from '../../command.js';
-import { readConfigFile, updateProfile } from '../../config/file.js';
+import { updateProfile } from '../../config/file.js';
 import { requireChosenProfile } from '../../context.js';
 import { KEY_DESCRIPTION, settingKey } from './keys.js';
 
@@ -13,8 +13,7 @@ export default defineIamkitCommand({
     const config = await ctx.config();
     // A misspelt --profile must not pass silently (nor, as it once did, create the profile).
     requireChosenProfile(config);
-    const saved = (await readConfigFile(ctx.configPath)).profiles[config.profile];
-    if (saved?.[key] === undefined) {
+    if (config.saved?.[key] === undefined) {
       ctx.out.info(`${key} is not set in profile ${config.profile}; nothing to do.`);
       return;
     }
